@@ -1,0 +1,59 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test check lint typecheck layers pytest pytest-sqlite pytest-postgres postgres bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+## make run: migrate an embedded SQLite database under ./var, load the demo data when empty, serve on 127.0.0.1:8080
+run: $(STAMP)
+	mkdir -p var
+	$(BIN)/samenloop db upgrade
+	$(BIN)/samenloop demo --als-leeg
+	$(BIN)/samenloop serve --host 127.0.0.1 --port 8080
+
+## make test: every check, on SQLite and on PostgreSQL
+test: check pytest
+
+check: lint typecheck layers
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite: $(STAMP)
+	SAMENLOOP_TEST_DATABASE=sqlite $(BIN)/pytest -q -n 2
+
+pytest-postgres: $(STAMP) postgres
+	SAMENLOOP_TEST_DATABASE=$(PG_URL) $(BIN)/pytest -q -n 2
+
+# Start the machine's PostgreSQL if it is not running (never stopped by anything here).
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
+	  echo "PostgreSQL on 127.0.0.1:5432 is not reachable" >&2; exit 1
+
+## make bench: long measurements (never in CI)
+bench: $(STAMP) postgres
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var build dist *.egg-info

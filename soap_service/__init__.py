@@ -1,0 +1,1 @@
+"""The legacy SOAP registertoets (spyne only): wire models, thin @rpc methods, fault mapping."""

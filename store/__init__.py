@@ -1,0 +1,1 @@
+"""The core: registers, rules and persistence that every transport calls."""

@@ -1,0 +1,92 @@
+"""Who is calling: a token (HTTP Basic or Bearer) or an OIN passed by a trusted TLS terminator.
+
+Shared by every transport: they hand over the raw header values, this module decides.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from store.models import Organisatie, OrganisatieToken
+from store.organisaties import token_digest
+from store.settings import Settings
+
+CHALLENGE = 'Basic realm="Samenloop", Bearer realm="Samenloop"'
+
+
+class NietGeauthenticeerd(Exception):
+    """No or wrong credentials: nothing may be looked up."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    token: str | None = None
+    user: str | None = None
+    oin: str | None = None
+
+
+@dataclass(frozen=True)
+class Caller:
+    organisatie_id: int
+    rol: str
+    code: str
+
+
+def _basic(value: str) -> Credentials | None:
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return Credentials(token=password, user=user) if sep and password else None
+
+
+def _trusted(remote_addr: str | None, settings: Settings) -> bool:
+    if not remote_addr or not settings.trusted_proxies:
+        return False
+    try:
+        addr = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return False
+    return any(addr in net for net in settings.trusted_proxies)
+
+
+def credentials(
+    authorization: str | None, oin: str | None, remote_addr: str | None, settings: Settings
+) -> Credentials | None:
+    """Read credentials from raw header values; the OIN header counts only from a trusted proxy."""
+    if oin and _trusted(remote_addr, settings):
+        return Credentials(oin=oin.strip())
+    if not authorization:
+        return None
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() == "basic":
+        return _basic(value)
+    if scheme.lower() == "bearer" and value.strip():
+        return Credentials(token=value.strip())
+    return None
+
+
+def identify(conn: Connection, creds: Credentials | None) -> Caller:
+    """The active organisation behind the credentials (one indexed lookup), or refuse."""
+    if creds is None:
+        raise NietGeauthenticeerd
+    query = select(Organisatie.id, Organisatie.rol, Organisatie.code).where(Organisatie.actief)
+    if creds.oin is not None:
+        query = query.where(Organisatie.oin == creds.oin)
+    elif creds.token is not None:
+        query = query.join(OrganisatieToken, OrganisatieToken.organisatie_id == Organisatie.id)
+        query = query.where(OrganisatieToken.digest == token_digest(creds.token))
+        if creds.user is not None:
+            query = query.where(Organisatie.code == creds.user)
+    else:
+        raise NietGeauthenticeerd
+    row = conn.execute(query).first()
+    if row is None:
+        raise NietGeauthenticeerd
+    return Caller(row.id, row.rol, row.code)

@@ -1,0 +1,37 @@
+"""Dates: the file format dd-mm-jjjj, and 'today' in Europe/Amsterdam. Pure."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+_DD_MM_JJJJ = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
+
+
+class DatumFout(ValueError):
+    """A date that is not a real dd-mm-jjjj calendar date; the message is plain Dutch."""
+
+
+def parse_datum(value: str) -> date:
+    """Parse exactly dd-mm-jjjj (two digits, two digits, four digits) into a real date."""
+    match = _DD_MM_JJJJ.fullmatch(value)
+    if match is None:
+        raise DatumFout("geen datum in de vorm dd-mm-jjjj (bijvoorbeeld 15-03-2020)")
+    day, month, year = (int(g) for g in match.groups())
+    if year < 1900:
+        raise DatumFout("jaartal voor 1900; schrijf het jaar voluit (bijvoorbeeld 2020)")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DatumFout("bestaat niet in de kalender") from None
+
+
+def format_datum(value: date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+def vandaag() -> date:
+    """Today in Europe/Amsterdam, whatever the machine's time zone."""
+    return datetime.now(AMSTERDAM).date()

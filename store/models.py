@@ -1,0 +1,134 @@
+"""SQLAlchemy 2 typed tables. Roles and wetten are data, never table names."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Integer primary keys that auto-increment on both engines (SQLite only does so for INTEGER).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Gemeente(Base):
+    """Reference data: every gemeentecode that exists or existed (RvIG Tabel 33, CBS)."""
+
+    __tablename__ = "gemeente"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    naam: Mapped[str] = mapped_column(String(80))
+    provincie: Mapped[str | None] = mapped_column(String(40))
+    nieuwe_code: Mapped[str | None] = mapped_column(String(4))
+    datum_ingang: Mapped[date | None] = mapped_column(Date)
+    datum_einde: Mapped[date | None] = mapped_column(Date)
+
+
+class Organisatie(Base):
+    """A caller: a gemeente now; zorgkantoor and zorgaanbieder are further values of `rol`."""
+
+    __tablename__ = "organisatie"
+    __table_args__ = (UniqueConstraint("rol", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rol: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(8))
+    oin: Mapped[str | None] = mapped_column(String(20), unique=True)
+    mail: Mapped[str | None] = mapped_column(String(254))
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrganisatieToken(Base):
+    """Only the SHA-256 digest of a token is kept, indexed for a single-lookup check."""
+
+    __tablename__ = "organisatie_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisatie_id: Mapped[int] = mapped_column(ForeignKey("organisatie.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Aanleverrecht(Base):
+    """Which aanleverende gemeente delivers for a gemeentecode, per wet (at most one)."""
+
+    __tablename__ = "aanleverrecht"
+    __table_args__ = (UniqueConstraint("wet", "gemeentecode"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisatie_id: Mapped[int] = mapped_column(ForeignKey("organisatie.id"), index=True)
+    wet: Mapped[str] = mapped_column(String(8))
+    gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.code"))
+
+
+class RegisterLoad(Base):
+    """One applied CIZ feed."""
+
+    __tablename__ = "register_load"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bestandsnaam: Mapped[str] = mapped_column(String(255))
+    initieel: Mapped[bool] = mapped_column(Boolean)
+    verwerkt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    aantal_regels: Mapped[int] = mapped_column(Integer)
+    toegevoegd: Mapped[int] = mapped_column(Integer)
+    vervangen: Mapped[int] = mapped_column(Integer)
+    verwijderd: Mapped[int] = mapped_column(Integer)
+    waarschuwingen: Mapped[int] = mapped_column(Integer)
+
+
+class WlzRegister(Base):
+    """The kopie Wlz-register: one current record per BSN, dat-informatie only."""
+
+    __tablename__ = "wlz_register"
+    bsn: Mapped[str] = mapped_column(String(9), primary_key=True)
+    wlz_status: Mapped[str] = mapped_column(String(8))
+    afgiftedatum: Mapped[date] = mapped_column(Date)
+    ingangsdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    load_id: Mapped[int] = mapped_column(ForeignKey("register_load.id"))
+
+
+class RegisterMutatie(Base):
+    """Every applied feed line (and every record an initial load removed), to explain later."""
+
+    __tablename__ = "register_mutatie"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    load_id: Mapped[int] = mapped_column(ForeignKey("register_load.id"), index=True)
+    regel: Mapped[int | None] = mapped_column(Integer)
+    soort: Mapped[str] = mapped_column(String(1))
+    bsn: Mapped[str] = mapped_column(String(9), index=True)
+    wlz_status: Mapped[str | None] = mapped_column(String(8))
+    afgiftedatum: Mapped[date | None] = mapped_column(Date)
+    ingangsdatum: Mapped[date | None] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+
+
+class AuditRegistertoets(Base):
+    """One record per registertoets: the only place that holds who looked up which BSN."""
+
+    __tablename__ = "audit_registertoets"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tijdstip: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    organisatie_id: Mapped[int] = mapped_column(ForeignKey("organisatie.id"))
+    operatie: Mapped[str] = mapped_column(String(40))
+    bsn: Mapped[str | None] = mapped_column(String(9), index=True)
+    uitkomst: Mapped[str] = mapped_column(String(24))

@@ -1,0 +1,189 @@
+"""Organisations (callers), their tokens and the gemeenten each one delivers for."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from store.gemeenten import laad_register
+from store.models import Aanleverrecht, Organisatie, OrganisatieToken
+from store.rollen import Rol, Wet
+
+_OIN_LENGTH = 20
+
+
+class OrganisatieFout(ValueError):
+    """A refused organisation change; the message is plain Dutch."""
+
+
+@dataclass(frozen=True)
+class OrganisatieInfo:
+    id: int
+    rol: str
+    code: str
+    oin: str | None
+    mail: str | None
+    actief: bool
+    levert_voor: tuple[str, ...]
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _find(session: Session, rol: Rol, code: str) -> Organisatie | None:
+    return session.scalar(
+        select(Organisatie).where(Organisatie.rol == rol, Organisatie.code == code)
+    )
+
+
+def _require(session: Session, rol: Rol, code: str) -> Organisatie:
+    org = _find(session, rol, code)
+    if org is None or not org.actief:
+        raise OrganisatieFout(f"{rol} {code} is niet geregistreerd")
+    return org
+
+
+def _check_oin(session: Session, oin: str, org_id: int | None) -> None:
+    if len(oin) != _OIN_LENGTH or not oin.isascii() or not oin.isdigit():
+        raise OrganisatieFout(f"OIN moet {_OIN_LENGTH} cijfers zijn")
+    holder = session.scalar(select(Organisatie).where(Organisatie.oin == oin))
+    if holder is not None and holder.id != org_id:
+        raise OrganisatieFout(f"OIN is al gekoppeld aan {holder.rol} {holder.code}")
+
+
+def _check_mail(mail: str) -> None:
+    local, _, domain = mail.partition("@")
+    if not local or "." not in domain or any(c.isspace() for c in mail):
+        raise OrganisatieFout(f"{mail!r} is geen mailadres")
+
+
+def issue_token(session: Session, org: Organisatie) -> str:
+    """A new random token (256 bits); every earlier token of the organisation stops at once."""
+    session.execute(delete(OrganisatieToken).where(OrganisatieToken.organisatie_id == org.id))
+    token = secrets.token_urlsafe(32)
+    session.add(
+        OrganisatieToken(organisatie_id=org.id, digest=token_digest(token), aangemaakt_op=_now())
+    )
+    return token
+
+
+def _set_aanleverrechten(
+    session: Session, org: Organisatie, wet: Wet, codes: Iterable[str], peildatum: date
+) -> None:
+    wanted = sorted({org.code, *codes})
+    gemeenten = laad_register(session)
+    fouten = [f for f in (gemeenten.fout(code, peildatum) for code in wanted) if f]
+    if fouten:
+        raise OrganisatieFout("; ".join(fouten))
+    taken = session.execute(
+        select(Aanleverrecht.gemeentecode, Organisatie.code)
+        .join(Organisatie, Organisatie.id == Aanleverrecht.organisatie_id)
+        .where(Aanleverrecht.wet == wet, Aanleverrecht.gemeentecode.in_(wanted))
+        .where(Aanleverrecht.organisatie_id != org.id)
+    ).all()
+    if taken:
+        raise OrganisatieFout(
+            "; ".join(
+                f"voor gemeentecode {code} levert gemeente {holder} al aan ({wet})"
+                for code, holder in taken
+            )
+        )
+    session.execute(
+        delete(Aanleverrecht).where(
+            Aanleverrecht.organisatie_id == org.id, Aanleverrecht.wet == wet
+        )
+    )
+    session.flush()
+    session.add_all(
+        Aanleverrecht(organisatie_id=org.id, wet=wet, gemeentecode=code) for code in wanted
+    )
+
+
+def add_gemeente(
+    session: Session,
+    code: str,
+    *,
+    samenwerking: Iterable[str] = (),
+    oin: str | None = None,
+    mail: str | None = None,
+    peildatum: date,
+) -> str:
+    """Register (or re-activate) a gemeente; returns its new token."""
+    org = _find(session, Rol.GEMEENTE, code)
+    if org is not None and org.actief:
+        raise OrganisatieFout(f"gemeente {code} is al geregistreerd; gebruik 'org set'")
+    if org is None:
+        org = Organisatie(rol=Rol.GEMEENTE, code=code, aangemaakt_op=_now())
+        session.add(org)
+    org.actief = True
+    session.flush()
+    _update(session, org, oin=oin, mail=mail)
+    _set_aanleverrechten(session, org, Wet.WMO, samenwerking, peildatum)
+    return issue_token(session, org)
+
+
+def _update(session: Session, org: Organisatie, *, oin: str | None, mail: str | None) -> None:
+    if oin is not None:
+        if oin:
+            _check_oin(session, oin, org.id)
+        org.oin = oin or None
+    if mail is not None:
+        if mail:
+            _check_mail(mail)
+        org.mail = mail or None
+
+
+def set_gemeente(
+    session: Session,
+    code: str,
+    *,
+    samenwerking: Iterable[str] | None = None,
+    oin: str | None = None,
+    mail: str | None = None,
+    peildatum: date,
+) -> None:
+    """Change a samenwerkingsverband, OIN or mail address; an empty string clears OIN or mail."""
+    org = _require(session, Rol.GEMEENTE, code)
+    _update(session, org, oin=oin, mail=mail)
+    if samenwerking is not None:
+        _set_aanleverrechten(session, org, Wet.WMO, samenwerking, peildatum)
+
+
+def new_token(session: Session, code: str) -> str:
+    return issue_token(session, _require(session, Rol.GEMEENTE, code))
+
+
+def remove_gemeente(session: Session, code: str) -> None:
+    """Deactivate: tokens stop at once, aanleverrechten are released; its data stays."""
+    org = _require(session, Rol.GEMEENTE, code)
+    org.actief = False
+    session.execute(delete(OrganisatieToken).where(OrganisatieToken.organisatie_id == org.id))
+    session.execute(delete(Aanleverrecht).where(Aanleverrecht.organisatie_id == org.id))
+
+
+def describe(session: Session, rol: Rol, code: str) -> OrganisatieInfo | None:
+    org = _find(session, rol, code)
+    if org is None:
+        return None
+    codes = session.scalars(
+        select(Aanleverrecht.gemeentecode)
+        .where(Aanleverrecht.organisatie_id == org.id)
+        .order_by(Aanleverrecht.gemeentecode)
+    )
+    return OrganisatieInfo(org.id, org.rol, org.code, org.oin, org.mail, org.actief, tuple(codes))
+
+
+def list_organisaties(session: Session) -> list[OrganisatieInfo]:
+    rows = session.execute(select(Organisatie.rol, Organisatie.code).order_by(Organisatie.code))
+    return [info for rol, code in rows if (info := describe(session, Rol(rol), code))]

@@ -1,0 +1,91 @@
+"""Fixtures shared by every test: one database per test run (per xdist worker), on either engine.
+
+SAMENLOOP_TEST_DATABASE=sqlite (default) or a PostgreSQL URL such as
+postgresql+psycopg://postgres@127.0.0.1:5432/test; for PostgreSQL a fresh database is created
+for the run and dropped afterwards, so runs never share state.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from store import migrate
+from store.db import make_engine, make_sessions
+from store.models import Base
+from store.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+TARGET = os.environ.get("SAMENLOOP_TEST_DATABASE", "sqlite")
+KEEP = frozenset({"gemeente", "alembic_version"})
+
+
+def pytest_report_header() -> str:
+    return f"samenloop database engine: {TARGET.split(':')[0]}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if TARGET == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'samenloop.db'}"
+        return
+    admin_url = make_url(TARGET).set(drivername="postgresql+psycopg")
+    name = f"samenloop_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture(scope="session")
+def migrated(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _clean(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in KEEP:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def engine(migrated: Engine) -> Iterator[Engine]:
+    _clean(migrated)
+    yield migrated
+    _clean(migrated)
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_sessions(engine)
+
+
+@pytest.fixture
+def cli_env(settings: Settings, engine: Engine) -> dict[str, str]:
+    """Environment for running the CLI against the test database."""
+    return {"SAMENLOOP_DATABASE_URL": settings.database_url}
+
+
+def fixture_path(*parts: str) -> Path:
+    return FIXTURES.joinpath(*parts)
