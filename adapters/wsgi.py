@@ -1,32 +1,32 @@
-"""The one WSGI application: /health now; SOAP under /soap/ and REST under /api/v1/ mount here."""
+"""The one WSGI application gunicorn serves: SOAP under /soap/, everything else (REST under
+/api/v1/, /health, later the portal) in the REST app. Both share one engine and one store.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from store.db import DatabaseUnavailable, check_connection, make_engine
+from adapters.rest import create_rest_app
+from soap_service.app import create_soap_app
+from store.db import make_engine
 from store.settings import Settings
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
+SOAP_PREFIX = "/soap/"
+
 
 def create_app(settings: Settings | None = None) -> WsgiApp:
     settings = settings or Settings.from_env()
     engine = make_engine(settings)
+    soap = create_soap_app(settings, engine)
+    rest = create_rest_app(settings, engine)
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != "/health":
-            body = b'{"status": 404, "title": "Niet gevonden"}'
-            start_response("404 Not Found", [("Content-Type", "application/problem+json")])
-            return [body]
-        try:
-            check_connection(engine)
-        except DatabaseUnavailable:
-            start_response("503 Service Unavailable", [("Content-Type", "application/json")])
-            return [b'{"status": "database niet bereikbaar"}']
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b'{"status": "ok"}']
+        if str(environ.get("PATH_INFO", "")).startswith(SOAP_PREFIX):
+            return soap(environ, start_response)
+        return rest(environ, start_response)
 
     return app
