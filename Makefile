@@ -53,7 +53,7 @@ postgres:
 
 ## make bench: long measurements (never in CI)
 bench: $(STAMP) postgres
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -14,8 +15,12 @@ class DatumFout(ValueError):
     """A date that is not a real dd-mm-jjjj calendar date; the message is plain Dutch."""
 
 
+@lru_cache(maxsize=65536)
 def parse_datum(value: str) -> date:
-    """Parse exactly dd-mm-jjjj (two digits, two digits, four digits) into a real date."""
+    """Parse exactly dd-mm-jjjj (two digits, two digits, four digits) into a real date.
+
+    Cached: a national feed repeats a few thousand distinct dates hundreds of times each.
+    """
     match = _DD_MM_JJJJ.fullmatch(value)
     if match is None:
         raise DatumFout("geen datum in de vorm dd-mm-jjjj (bijvoorbeeld 15-03-2020)")

@@ -8,19 +8,18 @@ for the run and dropped afterwards, so runs never share state.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from store import migrate
 from store.db import make_engine, make_sessions
 from store.models import Base
 from store.settings import Settings
+from tests.databases import throwaway_database
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 TARGET = os.environ.get("SAMENLOOP_TEST_DATABASE", "sqlite")
@@ -33,20 +32,8 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if TARGET == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'samenloop.db'}"
-        return
-    admin_url = make_url(TARGET).set(drivername="postgresql+psycopg")
-    name = f"samenloop_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database(TARGET, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): long measurements, never part of `make test`."""
