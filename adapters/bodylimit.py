@@ -46,9 +46,7 @@ def _spool(stream: Any, limit: int, declared: int | None) -> Any | None:
     return buffer
 
 
-def limit_body(
-    app: WsgiApp, max_bytes: Callable[[Environ], int], too_large: WsgiApp
-) -> WsgiApp:
+def limit_body(app: WsgiApp, max_bytes: Callable[[Environ], int], too_large: WsgiApp) -> WsgiApp:
     """Wrap app: bodies larger than max_bytes(environ) get too_large's answer instead."""
 
     def wrapped(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
