@@ -59,13 +59,12 @@ def _audit(
 
 
 def _lookup(conn: Connection, bsn: str) -> Toetsuitslag:
-    row = conn.execute(select(WlzRegister).where(WlzRegister.bsn == bsn)).first()
+    r = WlzRegister
+    query = select(r.wlz_status, r.afgiftedatum, r.ingangsdatum, r.einddatum).where(r.bsn == bsn)
+    row = conn.execute(query).first()
     if row is None:
         return Toetsuitslag(samenloop=False)
-    rec = row[0]
-    return Toetsuitslag(
-        True, bsn, rec.wlz_status, rec.afgiftedatum, rec.ingangsdatum, rec.einddatum
-    )
+    return Toetsuitslag(True, bsn, *row)
 
 
 def _toets(
