@@ -10,7 +10,7 @@ import binascii
 import ipaddress
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Executable, bindparam, select
 
 from store.models import Organisatie, OrganisatieToken
 from store.organisaties import token_digest
@@ -72,21 +72,32 @@ def credentials(
     return None
 
 
+# Built once: constructing a statement and its cache key costs more than running it.
+_ACTIVE = select(Organisatie.id, Organisatie.rol, Organisatie.code).where(Organisatie.actief)
+_BY_OIN = _ACTIVE.where(Organisatie.oin == bindparam("oin"))
+_BY_TOKEN = _ACTIVE.join(OrganisatieToken, OrganisatieToken.organisatie_id == Organisatie.id).where(
+    OrganisatieToken.digest == bindparam("digest")
+)
+_BY_TOKEN_AND_USER = _BY_TOKEN.where(Organisatie.code == bindparam("user"))
+
+
+def _query(creds: Credentials) -> tuple[Executable, dict[str, str]]:
+    if creds.oin is not None:
+        return _BY_OIN, {"oin": creds.oin}
+    if creds.token is None:
+        raise NietGeauthenticeerd
+    digest = token_digest(creds.token)
+    if creds.user is None:
+        return _BY_TOKEN, {"digest": digest}
+    return _BY_TOKEN_AND_USER, {"digest": digest, "user": creds.user}
+
+
 def identify(conn: Connection, creds: Credentials | None) -> Caller:
     """The active organisation behind the credentials (one indexed lookup), or refuse."""
     if creds is None:
         raise NietGeauthenticeerd
-    query = select(Organisatie.id, Organisatie.rol, Organisatie.code).where(Organisatie.actief)
-    if creds.oin is not None:
-        query = query.where(Organisatie.oin == creds.oin)
-    elif creds.token is not None:
-        query = query.join(OrganisatieToken, OrganisatieToken.organisatie_id == Organisatie.id)
-        query = query.where(OrganisatieToken.digest == token_digest(creds.token))
-        if creds.user is not None:
-            query = query.where(Organisatie.code == creds.user)
-    else:
-        raise NietGeauthenticeerd
-    row = conn.execute(query).first()
+    query, params = _query(creds)
+    row = conn.execute(query, params).first()
     if row is None:
         raise NietGeauthenticeerd
     return Caller(row.id, row.rol, row.code)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 
 from store.auth import Caller, Credentials, identify
 from store.bsn import bsn_fout
@@ -43,11 +43,21 @@ class Toetsuitslag:
         return None if self.samenloop else MELDING_NEE
 
 
+# Built once: constructing a statement and its cache key costs more than running it.
+_AUDIT = insert(AuditRegistertoets)
+_LOOKUP = select(
+    WlzRegister.wlz_status,
+    WlzRegister.afgiftedatum,
+    WlzRegister.ingangsdatum,
+    WlzRegister.einddatum,
+).where(WlzRegister.bsn == bindparam("bsn"))
+
+
 def _audit(
     conn: Connection, caller: Caller, operatie: Operatie, bsn: str | None, uitkomst: str
 ) -> None:
     conn.execute(
-        insert(AuditRegistertoets),
+        _AUDIT,
         {
             "tijdstip": datetime.now(UTC),
             "organisatie_id": caller.organisatie_id,
@@ -59,9 +69,7 @@ def _audit(
 
 
 def _lookup(conn: Connection, bsn: str) -> Toetsuitslag:
-    r = WlzRegister
-    query = select(r.wlz_status, r.afgiftedatum, r.ingangsdatum, r.einddatum).where(r.bsn == bsn)
-    row = conn.execute(query).first()
+    row = conn.execute(_LOOKUP, {"bsn": bsn}).first()
     if row is None:
         return Toetsuitslag(samenloop=False)
     return Toetsuitslag(True, bsn, *row)

@@ -40,6 +40,7 @@ def test_wheel_carries_wsdl_data_and_migrations(tmp_path: Path) -> None:
         "store/migrations/env.py",
         "store/migrations/versions/0001_foundation.py",
         "adapters/cli.py",
+        "adapters/rest/openapi.json",
         "soap_service/__init__.py",
         "wsdl/__init__.py",
     }

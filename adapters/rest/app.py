@@ -1,30 +1,71 @@
-"""PLACEHOLDER until the REST issue lands: only /health."""
+"""The REST JSON adapter as one WSGI app: /api/v1/... and /health (interfaces.md section 2)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import falcon
 from sqlalchemy import Engine
 
-from store.db import DatabaseUnavailable, check_connection
+from adapters.bodylimit import limit_body
+from adapters.rest import problems
+from adapters.rest.headers import COMMON
+from adapters.rest.openapi import BASE_PATH, OpenApiResource
+from adapters.rest.resources import HealthResource, RegistertoetsResource
 from store.settings import Settings
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+FalconApp = falcon.App[falcon.Request, falcon.Response]
+
+
+def routes(settings: Settings, engine: Engine) -> dict[str, object]:
+    """Every route of the app: the test that holds the OpenAPI document to the code reads this."""
+    return {
+        BASE_PATH + "/registertoets": RegistertoetsResource(engine, settings),
+        BASE_PATH + "/openapi.json": OpenApiResource(settings),
+        "/health": HealthResource(engine),
+    }
+
+
+def create_falcon_app(settings: Settings, engine: Engine) -> FalconApp:
+    app = falcon.App()
+    for template, resource in routes(settings, engine).items():
+        app.add_route(template, resource)
+    app.add_error_handler(Exception, problems.handle)
+    app.add_error_handler(falcon.HTTPError, problems.handle)
+    return app
+
+
+def _edge(app: WsgiApp) -> WsgiApp:
+    """Add the common headers to every answer, Falcon's own included; answer a problem for
+    what fails before Falcon's error handlers apply (building the request); close the body
+    buffer that adapters.bodylimit spooled (Falcon has read it by the time it answers)."""
+
+    def wrapped(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = False
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            nonlocal started
+            started = True
+            headers.extend(COMMON)
+            return start_response(status, headers, exc_info)
+
+        try:
+            return app(environ, start)
+        except Exception as exc:
+            exc_info = sys.exc_info() if started else None  # PEP 3333: only once headers went
+            return problems.wsgi_answer(problems.problem_for(exc), start, (), exc_info)
+        finally:
+            environ["wsgi.input"].close()
+
+    return wrapped
 
 
 def create_rest_app(settings: Settings, engine: Engine) -> WsgiApp:
-    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != "/health":
-            start_response("404 Not Found", [("Content-Type", "application/problem+json")])
-            return [b'{"status": 404, "title": "Niet gevonden"}']
-        try:
-            check_connection(engine)
-        except DatabaseUnavailable:
-            start_response("503 Service Unavailable", [("Content-Type", "application/json")])
-            return [b'{"status": "database niet bereikbaar"}']
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b'{"status": "ok"}']
-
-    return app
+    """The Falcon app behind the shared body-size limit (413 problem+json above max_body)."""
+    app = _edge(create_falcon_app(settings, engine))
+    too_large = problems.too_large_app(settings.max_body)
+    return limit_body(app, lambda _environ: settings.max_body, too_large)

@@ -1,0 +1,189 @@
+"""The one place that turns errors into application/problem+json (RFC 9457).
+
+Every 4xx and 5xx answer carries `type`, `title`, `status`, `detail` and `invalidParams` (a list
+of every validation error for 400, null otherwise). Texts are fixed Dutch sentences: nothing the
+caller sent is repeated (a BSN could be in it), and no stack trace ever leaves the service.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import falcon
+from sqlalchemy import exc as sa_exc
+
+from adapters.rest.headers import COMMON, PROBLEM_JSON
+from store.auth import CHALLENGE, NietGeauthenticeerd
+from store.db import DatabaseUnavailable
+from store.registertoets import BsnOngeldig, GeenToegang
+
+TYPE_PREFIX = "urn:samenloop:probleem:"
+
+_log = logging.getLogger("samenloop.rest")
+
+# status -> (type slug, title)
+SOORTEN: dict[int, tuple[str, str]] = {
+    400: ("ongeldige-invoer", "Ongeldige invoer"),
+    401: ("niet-geauthenticeerd", "Niet geauthenticeerd"),
+    403: ("geen-toegang", "Geen toegang"),
+    404: ("niet-gevonden", "Niet gevonden"),
+    405: ("methode-niet-toegestaan", "Methode niet toegestaan"),
+    406: ("niet-aanvaardbaar", "Antwoordformaat niet beschikbaar"),
+    413: ("te-groot", "Verzoek te groot"),
+    415: ("mediatype-niet-ondersteund", "Mediatype niet ondersteund"),
+    500: ("interne-fout", "Interne fout"),
+    503: ("niet-beschikbaar", "Dienst niet beschikbaar"),
+}
+
+_DB_FAILURES = (
+    DatabaseUnavailable,
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    sa_exc.DisconnectionError,
+)
+
+
+@dataclass(frozen=True)
+class InvalidParam:
+    name: str
+    reason: str
+
+
+@dataclass(eq=False)
+class Problem(Exception):
+    """An answer the REST adapter decided on itself (a 400, 406, 415, ...)."""
+
+    status: int
+    detail: str
+    invalid_params: Sequence[InvalidParam] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> bytes:
+        slug, title = SOORTEN.get(self.status, (f"http-{self.status}", "Fout"))
+        invalid = [{"name": p.name, "reason": p.reason} for p in self.invalid_params]
+        document = {
+            "type": TYPE_PREFIX + slug,
+            "title": title,
+            "status": self.status,
+            "detail": self.detail,
+            "invalidParams": invalid or None,
+        }
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def invalid_input(detail: str, params: Sequence[InvalidParam]) -> Problem:
+    return Problem(400, detail, tuple(params))
+
+
+def _bsn_ongeldig(exc: Exception) -> Problem:
+    # BsnOngeldig reads "BSN ongeldig: <reden from store.bsn.bsn_fout>"; never the BSN itself.
+    reason = str(exc).partition(": ")[2] or "ongeldig BSN"
+    detail = f"Het BSN is ongeldig: {reason}."
+    return invalid_input(detail, [InvalidParam("bsn", reason)])
+
+
+def _niet_geauthenticeerd(_: Exception) -> Problem:
+    detail = (
+        "Geen of onjuiste inloggegevens. Gebruik HTTP Basic (gebruiker: de gemeentecode, "
+        "wachtwoord: het token) of Authorization: Bearer <token>."
+    )
+    return Problem(401, detail, headers={"WWW-Authenticate": CHALLENGE})
+
+
+def _geen_toegang(_: Exception) -> Problem:
+    return Problem(403, "Deze organisatie mag deze bewerking niet uitvoeren.")
+
+
+def _niet_beschikbaar(_: Exception) -> Problem:
+    return Problem(503, "De database is niet bereikbaar. Probeer het later opnieuw.")
+
+
+def _from_falcon(exc: falcon.HTTPError) -> Problem:
+    status = int(exc.status_code)
+    raw = exc.headers or ()
+    pairs = raw.items() if isinstance(raw, Mapping) else raw
+    headers = {k: v for k, v in pairs if k.lower() == "allow"}
+    details = {
+        404: "Deze URL bestaat niet. Let op: paden eindigen nooit op een '/'.",
+        405: "Deze methode is hier niet toegestaan; zie de Allow-header.",
+    }
+    return Problem(
+        status, details.get(status, "Het verzoek kan niet worden verwerkt."), (), headers
+    )
+
+
+_MAPPERS: tuple[
+    tuple[type[Exception] | tuple[type[Exception], ...], Callable[..., Problem]], ...
+] = (
+    (NietGeauthenticeerd, _niet_geauthenticeerd),
+    (GeenToegang, _geen_toegang),
+    (BsnOngeldig, _bsn_ongeldig),
+    (_DB_FAILURES, _niet_beschikbaar),
+    (falcon.HTTPError, _from_falcon),
+)
+
+
+def problem_for(exc: Exception) -> Problem:
+    """The answer for any exception; unexpected ones are logged (without their message)."""
+    if isinstance(exc, Problem):
+        return exc
+    for kinds, mapper in _MAPPERS:
+        if isinstance(exc, kinds):
+            return mapper(exc)
+    _log_unexpected(exc)
+    return Problem(500, "Er ging iets mis in de dienst. De fout is vastgelegd.")
+
+
+def _chain(exc: BaseException | None) -> Iterable[str]:
+    while exc is not None:
+        yield type(exc).__qualname__
+        exc = exc.__cause__ or exc.__context__
+
+
+def _log_unexpected(exc: Exception) -> None:
+    # The message of a database error can carry the query parameters, a BSN among them: only
+    # the exception types and the code locations are logged.
+    frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    _log.error("onverwachte fout (%s); melding weggelaten\n%s", " <- ".join(_chain(exc)), frames)
+
+
+def handle(
+    req: falcon.Request, resp: falcon.Response, exc: Exception, params: dict[str, Any]
+) -> None:
+    """Falcon error handler for Exception (and so for every HTTPError)."""
+    problem = problem_for(exc)
+    resp.status = problem.status
+    resp.content_type = PROBLEM_JSON
+    resp.data = problem.body()
+    if problem.headers:
+        resp.set_headers(problem.headers)
+
+
+def wsgi_answer(
+    problem: Problem,
+    start_response: Callable[..., Any],
+    extra: Iterable[tuple[str, str]] = (),
+    exc_info: Any = None,
+) -> list[bytes]:
+    """A problem answered outside Falcon (plain WSGI)."""
+    body = problem.body()
+    headers = [("Content-Type", PROBLEM_JSON), ("Content-Length", str(len(body)))]
+    headers += [*problem.headers.items(), *extra]
+    start_response(falcon.code_to_http_status(problem.status), headers, exc_info)
+    return [body]
+
+
+def too_large_app(max_body: int) -> Callable[[dict[str, Any], Callable[..., Any]], list[bytes]]:
+    """The WSGI answer of adapters.bodylimit when a body exceeds the maximum."""
+    problem = Problem(413, f"Het verzoek is groter dan het maximum van {max_body} bytes.")
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        return wsgi_answer(problem, start_response, COMMON)
+
+    return app
