@@ -361,3 +361,15 @@ def serve(ctx: Context, host: str, port: int, workers: int) -> None:
 
 def main() -> None:
     cli(prog_name="samenloop")
+
+
+def _register_groups() -> None:
+    """Command groups live in their own modules, which import the helpers above."""
+    from adapters.cli_populatie import populatie  # noqa: PLC0415
+    from adapters.cli_signalen import signalen  # noqa: PLC0415
+
+    cli.add_command(populatie)
+    cli.add_command(signalen)
+
+
+_register_groups()

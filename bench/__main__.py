@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench.register_load",)
+BENCHES = ("bench.register_load", "bench.populatie", "bench.signalen")
 
 
 def main() -> None:

@@ -33,6 +33,36 @@ def _networks(raw: str) -> tuple[IpNetwork, ...]:
         raise SettingsError(f"SAMENLOOP_TRUSTED_PROXIES: {exc}") from exc
 
 
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw not in ("", "0", "1", "true", "false", "ja", "nee", "aan", "uit"):
+        raise SettingsError(f"{name} moet aan of uit zijn, niet {raw!r}")
+    return raw in ("1", "true", "ja", "aan")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where mail goes; an empty host means mail is not configured (mails stay queued)."""
+
+    host: str = ""
+    port: int = 25
+    starttls: bool = False
+    user: str = ""
+    password: str = field(default="", repr=False)
+    sender: str = "samenloop@localhost"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings:
+        return cls(
+            host=env.get("SAMENLOOP_SMTP_HOST", "").strip(),
+            port=_int(env, "SAMENLOOP_SMTP_PORT", cls.port),
+            starttls=_bool(env, "SAMENLOOP_SMTP_STARTTLS"),
+            user=env.get("SAMENLOOP_SMTP_USER", "").strip(),
+            password=env.get("SAMENLOOP_SMTP_PASSWORD", ""),
+            sender=env.get("SAMENLOOP_MAIL_FROM", "").strip() or cls.sender,
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -42,6 +72,7 @@ class Settings:
     max_body: int = 64 * 1024
     oin_header: str = "X-Samenloop-OIN"
     trusted_proxies: tuple[IpNetwork, ...] = field(default_factory=tuple)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -54,4 +85,5 @@ class Settings:
             max_body=_int(env, "SAMENLOOP_MAX_BODY", cls.max_body),
             oin_header=env.get("SAMENLOOP_OIN_HEADER", "").strip() or cls.oin_header,
             trusted_proxies=_networks(env.get("SAMENLOOP_TRUSTED_PROXIES", "")),
+            smtp=SmtpSettings.from_env(env),
         )

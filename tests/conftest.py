@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store import migrate
 from store.db import make_engine, make_sessions
-from store.models import Base
+from store.schema import metadata
 from store.settings import Settings
 from tests.databases import throwaway_database
 
@@ -51,7 +51,7 @@ def migrated(settings: Settings) -> Iterator[Engine]:
 
 def _clean(engine: Engine) -> None:
     with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(metadata.sorted_tables):
             if table.name not in KEEP:
                 conn.execute(table.delete())
 

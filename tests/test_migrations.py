@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 
 from store import migrate
 from store.db import make_engine
-from store.models import Base
+from store.schema import metadata
 from store.settings import Settings
 from tests.conftest import TARGET
 from tests.databases import throwaway_database
@@ -31,7 +31,7 @@ def fresh_engine(tmp_path: Path) -> Iterator[Engine]:
 
 def test_models_and_migrations_agree(migrated: Engine) -> None:
     with migrated.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 

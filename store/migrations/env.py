@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from store.models import Base
+from store.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     render_as_batch=True,  # SQLite needs batch mode for later ALTERs
     compare_type=True,
 )

@@ -1,0 +1,259 @@
+"""Bench: the nightly run at national scale against a bare join floor.
+
+450,000 register records; 1,500,000 subscriptions over the 342 gemeenten (sized roughly by
+population: a few large, many small); about 10% of subscribed BSNs in the register. The floor is
+`INSERT INTO t SELECT ... FROM abonnement JOIN wlz_register ON bsn` into an empty table in the
+same engine. Targets: first run <= 2x floor, a second run with nothing changed <= 1x, a run after
+1% of the register changed <= 1x, peak memory of the run process < 500 MB.
+
+    .venv/bin/python -m bench.signalen [--subscriptions 1500000] [--register 450000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select, text
+
+from bench.common import ENGINES, measure, save, synthetic_bsns, throwaway_database
+from store import migrate, signalen
+from store.bulk import bulk_insert
+from store.db import make_engine
+from store.gemeenten import laad_register
+from store.models import Organisatie
+from store.register import RegisterRegel, load_feed
+from store.settings import Settings
+
+D = date(2026, 3, 1)
+BATCH = 50_000
+
+
+def _engine(url: str) -> Engine:
+    return make_engine(Settings(database_url=url))
+
+
+def _gemeenten(engine: Engine) -> list[tuple[str, int]]:
+    """Register every current gemeente as its own aanleverende gemeente; (code, org id)."""
+    with engine.begin() as conn:
+        from sqlalchemy.orm import Session
+
+        with Session(conn) as session:
+            codes = sorted(g for g in _current_codes(session))
+        bulk_insert(
+            conn,
+            "organisatie",
+            ("rol", "code", "actief", "aangemaakt_op"),
+            [("gemeente", c, True, "2026-01-01T00:00:00+00:00") for c in codes],
+        )
+        rows = conn.execute(select(Organisatie.code, Organisatie.id).order_by(Organisatie.code))
+        return [(code, org_id) for code, org_id in rows]
+
+
+def _current_codes(session: Any) -> Iterator[str]:
+    register = laad_register(session)
+    for code in (f"{n:04d}" for n in range(10000)):
+        info = register.get(code)
+        if info is not None and info.bestaat_op(D):
+            yield code
+
+
+def _state(rng: random.Random) -> tuple[str, date, date, date | None]:
+    status = rng.choices(("Ja", "Nee", "Onbekend"), weights=(82, 13, 5))[0]
+    afgifte = date(2015, 1, 1) + timedelta(days=rng.randrange(0, 4000))
+    eind = afgifte + timedelta(days=rng.randrange(30, 900)) if status == "Nee" else None
+    return status, afgifte, afgifte, eind
+
+
+def setup(url: str, register_size: int, subscriptions: int) -> None:
+    engine = _engine(url)
+    migrate.upgrade(engine)
+    gemeenten = _gemeenten(engine)
+    rng = random.Random(11)
+    bsns = synthetic_bsns(register_size + subscriptions)
+    in_register = [next(bsns) for _ in range(register_size)]
+    regels = (RegisterRegel(i, "T", b, *_state(rng)) for i, b in enumerate(in_register, 1))
+    assert load_feed(engine, regels, initieel=True, bestandsnaam="bench").geaccepteerd
+    weights = [1 / (i + 1) ** 0.9 for i in range(len(gemeenten))]
+    matched = set(rng.sample(range(subscriptions), subscriptions // 10))
+    rows = (
+        _subscription(
+            rng,
+            gemeenten,
+            weights,
+            in_register[rng.randrange(register_size)] if n in matched else next(bsns),
+        )
+        for n in range(subscriptions)
+    )
+    _insert_subscriptions(engine, rows)
+    engine.dispose()
+
+
+def _subscription(
+    rng: random.Random, gemeenten: list[tuple[str, int]], weights: list[float], bsn: str
+) -> tuple[Any, ...]:
+    code, org_id = rng.choices(gemeenten, weights=weights)[0]
+    ingang = date(2020, 1, 1) + timedelta(days=rng.randrange(0, 2200))
+    # A delivered population holds no ended subscriptions (the upload removes them): an
+    # einddatum, where there is one, lies after D.
+    eind = D + timedelta(days=rng.randrange(1, 1000)) if rng.random() < 0.2 else None
+    return ("wmo", code, bsn, ingang, eind, org_id, date(2026, 1, 1), date(2026, 1, 1))
+
+
+def _insert_subscriptions(engine: Engine, rows: Iterator[tuple[Any, ...]]) -> None:
+    columns = (
+        "wet",
+        "gemeentecode",
+        "bsn",
+        "ingangsdatum",
+        "einddatum",
+        "organisatie_id",
+        "ib_creatiedatum",
+        "ib_mutatiedatum",
+    )
+    seen: set[tuple[str, str]] = set()
+    with engine.begin() as conn:
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            if (row[1], row[2]) in seen:
+                continue
+            seen.add((row[1], row[2]))
+            batch.append(row)
+            if len(batch) >= BATCH:
+                bulk_insert(conn, "abonnement", columns, batch)
+                batch.clear()
+        bulk_insert(conn, "abonnement", columns, batch)
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ANALYZE"))
+        else:
+            conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+
+
+FLOOR = (
+    "INSERT INTO floor_t SELECT a.wet, a.gemeentecode, a.bsn, a.organisatie_id, r.wlz_status, "
+    "r.afgiftedatum, r.ingangsdatum, r.einddatum "
+    "FROM abonnement a JOIN wlz_register r ON r.bsn = a.bsn"
+)
+
+
+def floor(engine: Engine) -> float:
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE floor_t (wet VARCHAR(8), gemeentecode VARCHAR(4), bsn VARCHAR(9), "
+            "organisatie_id INTEGER, wlz_status VARCHAR(8), afgiftedatum DATE, ingangsdatum DATE, "
+            "einddatum DATE)"
+        )
+    began = time.perf_counter()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(FLOOR)
+    elapsed = time.perf_counter() - began
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE floor_t")
+    return elapsed
+
+
+def _timed_run(engine: Engine, day: date) -> tuple[float, int]:
+    began = time.perf_counter()
+    res = signalen.run(engine, day)
+    return time.perf_counter() - began, res.signalen
+
+
+def _change_one_percent(engine: Engine, register_size: int) -> None:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT bsn, ingangsdatum FROM wlz_register ORDER BY bsn")).all()
+    step = max(1, len(rows) // (register_size // 100))
+    regels = [
+        RegisterRegel(i, "T", bsn, "Ja", date(2026, 3, 1), ingang, None)
+        for i, (bsn, ingang) in enumerate(rows[::step], 1)
+    ]
+    assert load_feed(engine, regels, initieel=False, bestandsnaam="1pct").geaccepteerd
+
+
+def runs(url: str, register_size: int) -> None:
+    """The measured part, in a process of its own (its peak RSS is the run's)."""
+    engine = _engine(url)
+    floors = [floor(engine) for _ in range(3)]
+    first, n_first = _timed_run(engine, D)
+    second, n_second = _timed_run(engine, D + timedelta(days=1))
+    _change_one_percent(engine, register_size)
+    changed, n_changed = _timed_run(engine, D + timedelta(days=2))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "floor": sorted(floors)[1],
+                "first": first,
+                "second": second,
+                "changed": changed,
+                "signals": [n_first, n_second, n_changed],
+                "peak_rss_mb": peak,
+            }
+        )
+    )
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="bench.signalen")
+    parser.add_argument("--subscriptions", type=int, default=1_500_000)
+    parser.add_argument("--register", type=int, default=450_000)
+    parser.add_argument("--setup")
+    parser.add_argument("--runs")
+    args = parser.parse_args(argv)
+    if args.setup:
+        began = time.perf_counter()
+        setup(args.setup, args.register, args.subscriptions)
+        print(json.dumps({"setup_s": time.perf_counter() - began}))
+        return {}
+    if args.runs:
+        runs(args.runs, args.register)
+        return {}
+    report: dict[str, Any] = {"register": args.register, "subscriptions": args.subscriptions}
+    for name in ENGINES:
+        with tempfile.TemporaryDirectory() as tmp, throwaway_database(name, Path(tmp)) as url:
+            sizes = ("--register", str(args.register), "--subscriptions", str(args.subscriptions))
+            measure("bench.signalen", *sizes, "--setup", url)
+            report[name] = _ratios(measure("bench.signalen", *sizes, "--runs", url))
+    _print(report)
+    save("signalen", report)
+    return report
+
+
+def _ratios(m: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{k: round(v, 2) for k, v in m.items() if isinstance(v, float)},
+        "signals": m["signals"],
+        "first_ratio": round(m["first"] / m["floor"], 2),
+        "second_ratio": round(m["second"] / m["floor"], 2),
+        "changed_ratio": round(m["changed"] / m["floor"], 2),
+    }
+
+
+def _print(report: dict[str, Any]) -> None:
+    print(
+        f"nightly run: {report['register']} register records, {report['subscriptions']} "
+        "subscriptions (targets: first <= 2x floor, second and 1%-changed <= 1x, RSS < 500 MB)"
+    )
+    print(f"{'engine':<11}{'floor s':>8}{'first':>14}{'second':>14}{'1% changed':>14}{'RSS MB':>8}")
+    for name in ENGINES:
+        r = report[name]
+        print(
+            f"{name:<11}{r['floor']:>8}{r['first']:>7} ({r['first_ratio']:>4}x)"
+            f"{r['second']:>7} ({r['second_ratio']:>4}x)"
+            f"{r['changed']:>7} ({r['changed_ratio']:>4}x)"
+            f"{r['peak_rss_mb']:>8}"
+        )
+    print("signals made (first, second, 1% changed):", {n: report[n]["signals"] for n in ENGINES})
+
+
+if __name__ == "__main__":
+    main()

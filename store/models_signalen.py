@@ -1,0 +1,90 @@
+"""Tables of the Wlz signalen: the runs, the signals, what was last signalled, the outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.models import Base, BigId
+
+
+class SignaalRun(Base):
+    """One nightly run per peildatum; completed runs are final."""
+
+    __tablename__ = "signaal_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    peildatum: Mapped[date] = mapped_column(Date, unique=True)
+    gestart_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    voltooid_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    geforceerd: Mapped[bool] = mapped_column(Boolean)
+    signalen: Mapped[int] = mapped_column(Integer)
+    bestanden: Mapped[int] = mapped_column(Integer)
+    verwijderd: Mapped[int] = mapped_column(Integer)
+    duur_ms: Mapped[int] = mapped_column(Integer)
+
+
+class Signaal(Base):
+    """A signal to an aanleverende gemeente, with the rule that made it and what came before."""
+
+    __tablename__ = "signaal"
+    # One index, peildatum first: a run reads back its own day, the API a day of one
+    # gemeente, the report a period. No unique key: a run for a peildatum happens once, in one
+    # transaction, guarded by signaal_run's unique peildatum.
+    __table_args__ = (Index("ix_signaal_peildatum", "peildatum", "organisatie_id", "wet"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    peildatum: Mapped[date] = mapped_column(Date)
+    wet: Mapped[str] = mapped_column(String(8))
+    gemeentecode: Mapped[str] = mapped_column(String(4))
+    bsn: Mapped[str] = mapped_column(String(9))
+    # The aanleverende gemeente, copied from the subscription. No foreign key on purpose (as on
+    # abonnement): its check is a trigger per inserted row, the largest cost of the first run.
+    organisatie_id: Mapped[int] = mapped_column(Integer)
+    wlz_status: Mapped[str] = mapped_column(String(8))
+    afgiftedatum: Mapped[date] = mapped_column(Date)
+    ingangsdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    regel: Mapped[str] = mapped_column(String(12))
+    vorige_status: Mapped[str | None] = mapped_column(String(8))
+    vorige_afgiftedatum: Mapped[date | None] = mapped_column(Date)
+    vorige_ingangsdatum: Mapped[date | None] = mapped_column(Date)
+    vorige_einddatum: Mapped[date | None] = mapped_column(Date)
+
+
+class SignaalBestand(Base):
+    """A published signal file: one per (aanleverende gemeente, wet, peildatum) with signals."""
+
+    __tablename__ = "signaal_bestand"
+    organisatie_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wet: Mapped[str] = mapped_column(String(8), primary_key=True)
+    peildatum: Mapped[date] = mapped_column(Date, primary_key=True)
+    aantal: Mapped[int] = mapped_column(Integer)
+
+
+class MailUitgaand(Base):
+    """The outbox: a mail is queued in the run's transaction and sent after it; kept on failure."""
+
+    __tablename__ = "mail_uitgaand"
+    __table_args__ = (UniqueConstraint("organisatie_id", "soort", "sleutel"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisatie_id: Mapped[int] = mapped_column(ForeignKey("organisatie.id"))
+    soort: Mapped[str] = mapped_column(String(20))
+    sleutel: Mapped[str] = mapped_column(String(40))
+    aan: Mapped[str] = mapped_column(String(254))
+    onderwerp: Mapped[str] = mapped_column(String(200))
+    tekst: Mapped[str] = mapped_column(Text)
+    aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    verzonden_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pogingen: Mapped[int] = mapped_column(Integer, default=0)
+    laatste_fout: Mapped[str | None] = mapped_column(String(200))

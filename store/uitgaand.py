@@ -1,0 +1,127 @@
+"""The outbox of mails to productbeheerders: queued in a transaction, sent after it.
+
+Two kinds: a new signal file is ready (one mail per file), and the 60-day reminder (once per
+lapse: keyed by the date of the last accepted aanlevering). No mail ever names a BSN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from store.datums import format_datum
+from store.models import Aanlevering, Organisatie
+from store.models_signalen import MailUitgaand, SignaalBestand
+from store.rollen import Rol
+
+HERINNERING_NA = timedelta(days=60)
+AFGELEVERD = "afgeleverd"
+
+
+@dataclass(frozen=True)
+class Mail:
+    id: int
+    aan: str
+    onderwerp: str
+    tekst: str
+
+
+def _queue(conn: Connection, values: dict[str, object]) -> None:
+    """Insert unless the (organisation, kind, key) was queued before."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(MailUitgaand)
+        .values(**values, aangemaakt_op=datetime.now(UTC), pogingen=0)
+        .on_conflict_do_nothing(index_elements=["organisatie_id", "soort", "sleutel"])
+    )
+    conn.execute(stmt)
+
+
+def _file_mails(conn: Connection, peildatum: date) -> Iterator[dict[str, object]]:
+    b = SignaalBestand
+    rows = conn.execute(
+        select(Organisatie.id, Organisatie.code, Organisatie.mail, b.wet, b.aantal)
+        .join(Organisatie, Organisatie.id == b.organisatie_id)
+        .where(b.peildatum == peildatum, Organisatie.mail.is_not(None))
+    )
+    for org_id, code, mail, wet, count in rows:
+        yield {
+            "organisatie_id": org_id,
+            "soort": "bestand",
+            "sleutel": f"{wet}:{peildatum.isoformat()}",
+            "aan": mail,
+            "onderwerp": f"Wlz signalen: nieuw bestand ({wet}) van {format_datum(peildatum)}",
+            "tekst": _file_text(code, wet, peildatum, count),
+        }
+
+
+def _file_text(code: str, wet: str, peildatum: date, count: int) -> str:
+    return (
+        f"Beste productbeheerder van gemeente {code},\n\n"
+        f"Er staat een nieuw Wlz-signalenbestand voor u klaar: wet {wet}, "
+        f"peildatum {format_datum(peildatum)}, {count} signaal/signalen.\n"
+        "Haal het op met GET /api/v1/signalen/bestanden/"
+        f"{peildatum.isoformat()}?wet={wet} (of met 'samenloop signalen export').\n\n"
+        "Deze mail bevat bewust geen persoonsgegevens.\n"
+    )
+
+
+def _reminder_mails(conn: Connection, peildatum: date) -> Iterator[dict[str, object]]:
+    last = (
+        select(Aanlevering.organisatie_id, func.max(Aanlevering.peildatum).label("laatst"))
+        .where(Aanlevering.status == AFGELEVERD)
+        .group_by(Aanlevering.organisatie_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(Organisatie.id, Organisatie.code, Organisatie.mail, last.c.laatst)
+        .join(last, last.c.organisatie_id == Organisatie.id)
+        .where(Organisatie.actief, Organisatie.rol == Rol.GEMEENTE, Organisatie.mail.is_not(None))
+        .where(last.c.laatst < peildatum - HERINNERING_NA)
+    )
+    for org_id, code, mail, laatst in rows:
+        yield {
+            "organisatie_id": org_id,
+            "soort": "herinnering",
+            "sleutel": laatst.isoformat(),
+            "aan": mail,
+            "onderwerp": "Wlz signalen: uw laatste aanlevering is meer dan 60 dagen oud",
+            "tekst": (
+                f"Beste productbeheerder van gemeente {code},\n\n"
+                f"Uw laatste geaccepteerde aanlevering is van {format_datum(laatst)}. "
+                "Lever uw populatie opnieuw aan, zodat de Wlz signalen over de juiste "
+                "cliënten blijven gaan.\n\nDeze mail bevat bewust geen persoonsgegevens.\n"
+            ),
+        }
+
+
+def queue_run_mails(conn: Connection, peildatum: date) -> int:
+    """Queue the mails of a nightly run; returns how many are new."""
+    count = select(func.count()).select_from(MailUitgaand)
+    before = conn.execute(count).scalar_one()
+    for mail in [*_file_mails(conn, peildatum), *_reminder_mails(conn, peildatum)]:
+        _queue(conn, mail)
+    return int(conn.execute(count).scalar_one() - before)
+
+
+def pending(engine: Engine) -> list[Mail]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(MailUitgaand.id, MailUitgaand.aan, MailUitgaand.onderwerp, MailUitgaand.tekst)
+            .where(MailUitgaand.verzonden_op.is_(None))
+            .order_by(MailUitgaand.id)
+        )
+        return [Mail(*row) for row in rows]
+
+
+def mark(engine: Engine, mail_id: int, fout: str | None) -> None:
+    """Record a delivery (fout None) or a failed attempt (kept for the next run)."""
+    values: dict[str, object] = {"pogingen": MailUitgaand.pogingen + 1, "laatste_fout": fout}
+    if fout is None:
+        values["verzonden_op"] = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(update(MailUitgaand).where(MailUitgaand.id == mail_id).values(**values))
