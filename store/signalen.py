@@ -156,12 +156,15 @@ def _create_signals(conn: Connection, peildatum: date) -> None:
 
 
 def _remember(conn: Connection, peildatum: date) -> int:
-    """The same subscriptions (same rule, still on the old memory) now remember the state
-    just signalled; returns how many, which is the number of signals."""
-    a, r = Abonnement, WlzRegister
-    values = {m.key: getattr(r, c) for c, m in _MEMORY.items()}
+    """Each subscription signalled today remembers the state just signalled (UPDATE ... FROM
+    the day's signals, by primary key); returns how many, which is the number of signals."""
+    a, s = Abonnement, Signaal
+    values = {m.key: getattr(s, c) for c, m in _MEMORY.items()}
     result = conn.execute(
-        update(a).values(**values, gesignaleerd_op=peildatum).where(_rule(peildatum))
+        update(a)
+        .values(**values, gesignaleerd_op=peildatum)
+        .where(s.peildatum == peildatum, s.bsn == a.bsn, s.wet == a.wet)
+        .where(s.gemeentecode == a.gemeentecode)
     )
     return int(result.rowcount)
 
