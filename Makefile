@@ -53,6 +53,7 @@ postgres:
 
 ## make bench: long measurements (never in CI)
 bench: $(STAMP) postgres
+	@command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python -m bench $(BENCH)
 
 clean:

@@ -9,7 +9,7 @@ a problem+json) and the rest of the body is never read.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 StartResponse = Callable[..., Any]
@@ -46,6 +46,25 @@ def _spool(stream: Any, limit: int, declared: int | None) -> Any | None:
     return buffer
 
 
+class _Closing:
+    """The app's answer, closing the spooled body too once the server is done with it."""
+
+    def __init__(self, answer: Iterable[bytes], body: Any) -> None:
+        self._answer = answer
+        self._body = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._answer)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._answer, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._body.close()
+
+
 def limit_body(app: WsgiApp, max_bytes: Callable[[Environ], int], too_large: WsgiApp) -> WsgiApp:
     """Wrap app: bodies larger than max_bytes(environ) get too_large's answer instead."""
 
@@ -62,6 +81,11 @@ def limit_body(app: WsgiApp, max_bytes: Callable[[Environ], int], too_large: Wsg
         environ["wsgi.input"] = body
         environ["CONTENT_LENGTH"] = str(size)
         environ.pop("HTTP_TRANSFER_ENCODING", None)
-        return app(environ, start_response)
+        try:
+            answer = app(environ, start_response)
+        except BaseException:
+            body.close()
+            raise
+        return _Closing(answer, body)
 
     return wrapped

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench.register_load", "bench.populatie", "bench.signalen")
+BENCHES = ("bench.register_load", "bench.populatie", "bench.signalen", "bench.soap")
 
 
 def main() -> None:

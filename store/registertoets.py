@@ -94,9 +94,14 @@ def registertoets(
     engine: Engine, creds: Credentials | None, bsn: str, operatie: Operatie
 ) -> Toetsuitslag:
     """Identify the caller, check and look up the BSN, audit, commit; then answer or raise."""
-    with engine.begin() as conn:
-        caller = identify(conn, creds)
-        outcome = _toets(conn, caller, operatie, bsn)
+    # Every call writes (the audit). On SQLite take the write lock at BEGIN: a deferred
+    # transaction that reads and then writes fails at once ("database is locked", no busy wait)
+    # when another process committed in between, as concurrent workers do.
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            caller = identify(conn, creds)
+            outcome = _toets(conn, caller, operatie, bsn)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from itertools import islice
 
@@ -10,11 +11,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.auth import Credentials, NietGeauthenticeerd
-from store.demo import synthetic_bsns
+from store.db import make_engine
+from store.demo import fill, synthetic_bsns
 from store.models import AuditRegistertoets, WlzRegister
 from store.organisaties import add_gemeente
 from store.register import RegisterRegel, load_feed
 from store.registertoets import BsnOngeldig, Operatie, Toetsuitslag, registertoets
+from store.settings import Settings
 
 JA, NEE = list(islice(synthetic_bsns(), 2))
 
@@ -67,3 +70,33 @@ def test_unknown_callers_look_nothing_up(
     assert _audit(sessions) == []
     with sessions() as s:
         assert s.scalar(select(WlzRegister.bsn)) == JA
+
+
+def test_concurrent_workers_all_get_an_answer(
+    engine: Engine, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    """Several processes' engines at once (as gunicorn workers): none fails on a lock."""
+    demo = fill(engine, sessions, date(2026, 3, 1))
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        own = make_engine(settings)
+        try:
+            for _ in range(100):
+                registertoets(
+                    own,
+                    Credentials(token="demo-amsterdam"),
+                    demo.register[0].bsn,
+                    Operatie.REGISTERTOETS,
+                )
+        except Exception as exc:
+            failures.append(exc)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []

@@ -1,0 +1,348 @@
+"""Speed of the SOAP registertoets against its floors, on SQLite and on PostgreSQL.
+
+    .venv/bin/python -m bench.soap [--duration 10] [--connections 4] [--engines sqlite,postgresql]
+
+For each engine, three apps run under gunicorn (one sync worker each) on 127.0.0.1 and `wrk`
+drives each with the same POST for the same time, in interleaved rounds (medians are reported):
+
+  empty   a WSGI app that answers a fixed body (gunicorn's and wrk's own cost)
+  floor   a minimal WSGI app doing the service's database work: one indexed lookup in
+          wlz_register, one audit insert, commit (same engine settings as the service)
+  soap    the real service (adapters.wsgi), operation Registertoets
+
+PostgreSQL runs in a throwaway database on the shared server (SAMENLOOP_BENCH_POSTGRES, default
+postgresql+psycopg://postgres@127.0.0.1:5432/test as the admin connection), dropped afterwards.
+Prints a table and writes JSON to bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PG_ADMIN = os.environ.get(
+    "SAMENLOOP_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+TOKEN = "demo-amsterdam"
+EXTRA_REGISTER = 5_000  # synthetic test-range BSNs after the demo set
+TNS = "urn:wlz:registertoets:v1"
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+_BSN = re.compile(rb"<(?:\w+:)?bsn>([0-9]{9})</")
+
+StartResponse = Callable[..., Any]
+Environ = dict[str, Any]
+
+# --- the two reference apps (gunicorn targets: bench.soap:empty_app, bench.soap:floor_app()) --
+
+_EMPTY = b"<ok/>"
+
+
+def empty_app(environ: Environ, start: StartResponse) -> Iterable[bytes]:
+    environ["wsgi.input"].read()
+    start("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(_EMPTY)))])
+    return [_EMPTY]
+
+
+def floor_app() -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+    """One indexed lookup + one audit insert + commit per request, nothing else."""
+    from sqlalchemy import bindparam, insert, select
+
+    from store.db import make_engine
+    from store.models import AuditRegistertoets, Organisatie, WlzRegister
+    from store.settings import Settings
+
+    engine = make_engine(Settings.from_env())
+    cols = (WlzRegister.wlz_status, WlzRegister.afgiftedatum, WlzRegister.ingangsdatum)
+    lookup = select(*cols, WlzRegister.einddatum).where(WlzRegister.bsn == bindparam("bsn"))
+    audit = insert(AuditRegistertoets)
+    with engine.connect() as conn:
+        org_id = conn.execute(select(Organisatie.id).limit(1)).scalar_one()
+
+    def app(environ: Environ, start: StartResponse) -> Iterable[bytes]:
+        found = _BSN.search(environ["wsgi.input"].read())
+        bsn = found.group(1).decode() if found else ""
+        with engine.begin() as conn:
+            row = conn.execute(lookup, {"bsn": bsn}).first()
+            uitkomst = "JA" if row else "NEE"
+            values = {"tijdstip": datetime.now(UTC), "organisatie_id": org_id, "bsn": bsn}
+            conn.execute(audit, {**values, "operatie": "Registertoets", "uitkomst": uitkomst})
+        body = f"<samenloop>{uitkomst}</samenloop>".encode()
+        start("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
+
+
+# --- databases -----------------------------------------------------------------------------
+
+
+def _fill(url: str) -> str:
+    """Migrate, load the demo set plus a register of realistic size; return a JA BSN."""
+    from store import migrate
+    from store.db import make_engine, make_sessions
+    from store.demo import fill, synthetic_bsns
+    from store.register import RegisterRegel, load_feed
+    from store.settings import Settings
+
+    engine = make_engine(Settings(database_url=url))
+    migrate.upgrade(engine)
+    demo = fill(engine, make_sessions(engine), date(2026, 3, 1))
+    bsns = synthetic_bsns(999_910_000)
+    extra = [
+        RegisterRegel(i, "T", next(bsns), "Ja", date(2024, 1, 1), date(2024, 1, 1))
+        for i in range(1, EXTRA_REGISTER + 1)
+    ]
+    load_feed(engine, extra, initieel=False, bestandsnaam="bench")
+    engine.dispose()
+    return demo.register[3].bsn
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    directory = tempfile.mkdtemp(prefix="samenloop-bench-")
+    try:
+        yield f"sqlite:///{directory}/bench.db"
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = make_url(PG_ADMIN)
+    name = f"samenloop_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- servers and load ----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"gunicorn on port {port} did not start")
+
+
+@contextmanager
+def gunicorn(target: str, database_url: str) -> Iterator[int]:
+    port = _free_port()
+    env = {**os.environ, "SAMENLOOP_DATABASE_URL": database_url, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "sync"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", target]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        _wait(port)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+_LUA = """
+wrk.method = "POST"
+wrk.body = [[%(body)s]]
+wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
+wrk.headers["SOAPAction"] = '"urn:wlz:registertoets:v1/Registertoets"'
+wrk.headers["Authorization"] = "Bearer %(token)s"
+
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format(
+    "RESULT {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"errors\\": %%d, "
+    .. "\\"p50_us\\": %%d, \\"p99_us\\": %%d}\\n",
+    summary.requests, summary.duration, errors,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def envelope(bsn: str) -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{SOAP11}" '
+        f'xmlns:reg="{TNS}"><soapenv:Body><reg:Registertoets><reg:bsn>{bsn}</reg:bsn>'
+        "</reg:Registertoets></soapenv:Body></soapenv:Envelope>"
+    )
+
+
+@dataclass(frozen=True)
+class Meting:
+    engine: str
+    app: str
+    requests: int
+    errors: int
+    req_per_s: float
+    p50_ms: float
+    p99_ms: float
+
+
+def drive(port: int, script: Path, duration: int, connections: int) -> dict[str, int]:
+    threads = min(connections, 2)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", str(script)]
+    command.append(f"http://127.0.0.1:{port}/soap/registertoets")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in output.splitlines() if x.startswith("RESULT "))
+    result: dict[str, int] = json.loads(line.removeprefix("RESULT "))
+    return result
+
+
+def measure(engine: str, app: str, port: int, script: Path, args: argparse.Namespace) -> Meting:
+    raw = drive(port, script, args.duration, args.connections)
+    seconds = raw["duration_us"] / 1e6
+    return Meting(
+        engine,
+        app,
+        raw["requests"],
+        raw["errors"],
+        round(raw["requests"] / seconds, 1),
+        round(raw["p50_us"] / 1000, 3),
+        round(raw["p99_us"] / 1000, 3),
+    )
+
+
+APPS = (
+    ("empty", "bench.soap:empty_app"),
+    ("floor", "bench.soap:floor_app()"),
+    ("soap", "adapters.wsgi:create_app()"),
+)
+
+
+def median_of(rounds: list[Meting]) -> Meting:
+    """Each figure's median over the rounds. The rounds interleave the apps, so a burst of load
+    from elsewhere on the machine hits one round of each app rather than one app."""
+
+    def middle(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    first = rounds[0]
+    return Meting(
+        first.engine,
+        first.app,
+        sum(m.requests for m in rounds),
+        sum(m.errors for m in rounds),
+        middle([m.req_per_s for m in rounds]),
+        middle([m.p50_ms for m in rounds]),
+        middle([m.p99_ms for m in rounds]),
+    )
+
+
+def bench_engine(name: str, args: argparse.Namespace, workdir: Path) -> list[list[Meting]]:
+    database = sqlite_database if name == "sqlite" else postgres_database
+    with database() as url, ExitStack() as servers:
+        bsn = _fill(url)
+        script = workdir / "registertoets.lua"
+        script.write_text(_LUA % {"body": envelope(bsn), "token": TOKEN}, encoding="utf-8")
+        ports = {app: servers.enter_context(gunicorn(target, url)) for app, target in APPS}
+        for port in ports.values():
+            drive(port, script, 2, args.connections)  # warm-up: pools, statement caches
+        rounds: dict[str, list[Meting]] = {app: [] for app in ports}
+        for number in range(1, args.rounds + 1):
+            for app, port in ports.items():
+                time.sleep(1)  # let the previous app's last requests finish: no overlap
+                rounds[app].append(measure(name, app, port, script, args))
+                print(
+                    f"  {name:<10} round {number} {app:<6} {rounds[app][-1].req_per_s:>9.1f} req/s",
+                    flush=True,
+                )
+    return list(rounds.values())
+
+
+def ratios(results: list[Meting]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for engine in sorted({m.engine for m in results}):
+        by_app = {m.app: m for m in results if m.engine == engine}
+        soap, floor = by_app["soap"], by_app["floor"]
+        out[engine] = {
+            "throughput_soap_vs_floor": round(soap.req_per_s / floor.req_per_s, 3),
+            "p99_soap_vs_floor": round(soap.p99_ms / floor.p99_ms, 3),
+            "throughput_floor_vs_empty": round(floor.req_per_s / by_app["empty"].req_per_s, 3),
+        }
+    return out
+
+
+def table(results: list[Meting], quotients: dict[str, dict[str, float]]) -> str:
+    lines = ["medians over the interleaved rounds (requests, errors: totals):"]
+    lines.append(f"{'engine':<11}{'app':<7}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for m in results:
+        lines.append(
+            f"{m.engine:<11}{m.app:<7}{m.req_per_s:>10.1f}{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}"
+            f"{m.errors:>8}"
+        )
+    for engine, q in quotients.items():
+        lines.append(
+            f"{engine}: soap/floor throughput {q['throughput_soap_vs_floor']:.2f} "
+            f"(target >= 0.6), p99 soap/floor {q['p99_soap_vs_floor']:.2f} (target <= 2)"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    summary = (__doc__ or "").split("\n")[0]
+    parser = argparse.ArgumentParser(prog="python -m bench.soap", description=summary)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per app (default 10)")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median kept)")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    results: list[Meting] = []
+    every_round: list[Meting] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for name in args.engines.split(","):
+            for rounds in bench_engine(name.strip(), args, Path(workdir)):
+                results.append(median_of(rounds))
+                every_round += rounds
+    quotients = ratios(results)
+    print(table(results, quotients))
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report: dict[str, Any] = {"when": stamp, "args": vars(args)}
+    report["median_rounds"] = [asdict(m) for m in results]
+    report["all_rounds"] = [asdict(m) for m in every_round]
+    report["ratios"] = quotients
+    path = OUT / f"soap-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

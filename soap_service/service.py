@@ -1,0 +1,131 @@
+"""spyne: the wire models with the contract's names and the two thin @rpc methods.
+
+Each method calls the core once (`store.registertoets.registertoets`) and maps the
+Toetsuitslag to the wire model; errors propagate to soap_service.faults, the one place that
+maps them. The engine and the caller's credentials travel in `ctx.udc` (an `Aanroep`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, NamedTuple
+
+from spyne import Application, ComplexModel, Date, ServiceBase, Unicode, rpc
+from spyne.protocol.soap import Soap11
+from sqlalchemy import Engine
+
+from soap_service.contract import TNS
+from store.auth import Credentials
+from store.registertoets import Operatie, Toetsuitslag, registertoets
+
+# Required: present, not nillable. Optional: left out when empty, never xsi:nil.
+_REQUIRED = Unicode(min_occurs=1, nillable=False)
+_OPTIONAL = Unicode(min_occurs=0, nillable=False)
+_OPTIONAL_DATE = Date(min_occurs=0, nillable=False)
+
+
+class Aanroep(NamedTuple):
+    """What a method needs besides its arguments: set by the transport as ctx.udc."""
+
+    engine: Engine
+    credentials: Credentials | None
+
+
+class RegistertoetsAntwoord(ComplexModel):  # type: ignore[misc]
+    __namespace__ = TNS
+    __type_name__ = "RegistertoetsAntwoord"
+    _type_info = (
+        ("samenloop", _REQUIRED),
+        ("melding", _OPTIONAL),
+        ("bsn", _OPTIONAL),
+        ("wlzStatus", _OPTIONAL),
+    )
+
+
+class RegistertoetsUitgebreidAntwoord(ComplexModel):  # type: ignore[misc]
+    __namespace__ = TNS
+    __type_name__ = "RegistertoetsUitgebreidAntwoord"
+    _type_info = (
+        ("samenloop", _REQUIRED),
+        ("melding", _OPTIONAL),
+        ("bsn", _OPTIONAL),
+        ("wlzStatus", _OPTIONAL),
+        ("afgiftedatum", _OPTIONAL_DATE),
+        ("ingangsdatum", _OPTIONAL_DATE),
+        ("einddatum", _OPTIONAL_DATE),
+    )
+
+
+def _samenloop(uitslag: Toetsuitslag) -> dict[str, Any]:
+    """The 2015 fields: melding only for NEE, bsn and wlzStatus only for JA."""
+    if not uitslag.samenloop:
+        return {"samenloop": "NEE", "melding": uitslag.melding}
+    return {"samenloop": "JA", "bsn": uitslag.bsn, "wlzStatus": uitslag.wlz_status}
+
+
+def antwoord(uitslag: Toetsuitslag) -> RegistertoetsAntwoord:
+    return RegistertoetsAntwoord(**_samenloop(uitslag))
+
+
+def uitgebreid_antwoord(uitslag: Toetsuitslag) -> RegistertoetsUitgebreidAntwoord:
+    velden = _samenloop(uitslag)
+    if uitslag.samenloop:
+        velden["afgiftedatum"] = uitslag.afgiftedatum
+        velden["ingangsdatum"] = uitslag.ingangsdatum
+        velden["einddatum"] = uitslag.einddatum
+    return RegistertoetsUitgebreidAntwoord(**velden)
+
+
+def _result(model: type[Any]) -> Any:
+    """The result element is required and never nil, as in the contract."""
+    return model.customize(min_occurs=1, nillable=False)
+
+
+def _toets(ctx: Any, bsn: str | None, operatie: Operatie) -> Toetsuitslag:
+    aanroep: Aanroep = ctx.udc
+    return registertoets(aanroep.engine, aanroep.credentials, bsn or "", operatie)
+
+
+class RegistertoetsService(ServiceBase):  # type: ignore[misc]
+    @rpc(_REQUIRED, _returns=_result(RegistertoetsAntwoord), _body_style="wrapped")  # type: ignore[untyped-decorator]
+    def Registertoets(ctx: Any, bsn: str | None) -> RegistertoetsAntwoord:
+        return antwoord(_toets(ctx, bsn, Operatie.REGISTERTOETS))
+
+    @rpc(  # type: ignore[untyped-decorator]
+        _REQUIRED, _returns=_result(RegistertoetsUitgebreidAntwoord), _body_style="wrapped"
+    )
+    def RegistertoetsUitgebreid(ctx: Any, bsn: str | None) -> RegistertoetsUitgebreidAntwoord:
+        return uitgebreid_antwoord(_toets(ctx, bsn, Operatie.UITGEBREID))
+
+
+def application() -> Application:
+    """The spyne Application: SOAP 1.1 in and out, and no spyne validator (the contract's own
+    schema checks input in soap_service.app, without echoing values as spyne's would). The
+    transport calls the methods directly (soap_service.dispatch); tests/soap run this full
+    spyne pipeline as the reference that the transport's answers must equal."""
+    return Application(
+        [RegistertoetsService],
+        tns=TNS,
+        name="RegistertoetsService",
+        in_protocol=Soap11(validator=None),
+        out_protocol=Soap11(cleanup_namespaces=True),
+    )
+
+
+@functools.cache
+def shared_application() -> Application:
+    """The service's Application, built once per process (tests build their own)."""
+    return application()
+
+
+def tame_spyne_logging() -> None:
+    """spyne logs every client fault with a traceback, and a parse error with the whole
+    request (BSN included): those loggers stay silent; faults are logged by soap_service."""
+    for name in (
+        "spyne.application.client",
+        "spyne.protocol.soap.soap11.invalid",
+        "spyne.protocol.xml.invalid",
+        "spyne.server._base",
+    ):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
