@@ -44,7 +44,7 @@ TOKEN = "demo-amsterdam"
 EXTRA_REGISTER = 5_000  # synthetic test-range BSNs after the demo set
 TNS = "urn:wlz:registertoets:v1"
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
-_BSN = re.compile(rb"<(?:\w+:)?bsn>([0-9]{9})</")
+_BSN = re.compile(rb'(?:<(?:\w+:)?bsn>|"bsn"\s*:\s*")([0-9]{9})')
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -179,8 +179,7 @@ def gunicorn(target: str, database_url: str) -> Iterator[int]:
 _LUA = """
 wrk.method = "POST"
 wrk.body = [[%(body)s]]
-wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
-wrk.headers["SOAPAction"] = '"urn:wlz:registertoets:v1/Registertoets"'
+%(headers)s
 wrk.headers["Authorization"] = "Bearer %(token)s"
 
 done = function(summary, latency, requests)
@@ -193,6 +192,13 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99)))
 end
 """
+
+
+SOAP_HEADERS = (
+    'wrk.headers["Content-Type"] = "text/xml; charset=utf-8"\n'
+    'wrk.headers["SOAPAction"] = \'"urn:wlz:registertoets:v1/Registertoets"\''
+)
+REST_HEADERS = 'wrk.headers["Content-Type"] = "application/json"'
 
 
 def envelope(bsn: str) -> str:
@@ -214,18 +220,20 @@ class Meting:
     p99_ms: float
 
 
-def drive(port: int, script: Path, duration: int, connections: int) -> dict[str, int]:
+def drive(port: int, script: Path, duration: int, connections: int, path: str) -> dict[str, int]:
     threads = min(connections, 2)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", str(script)]
-    command.append(f"http://127.0.0.1:{port}/soap/registertoets")
+    command.append(f"http://127.0.0.1:{port}{path}")
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(x for x in output.splitlines() if x.startswith("RESULT "))
     result: dict[str, int] = json.loads(line.removeprefix("RESULT "))
     return result
 
 
-def measure(engine: str, app: str, port: int, script: Path, args: argparse.Namespace) -> Meting:
-    raw = drive(port, script, args.duration, args.connections)
+def measure(
+    engine: str, app: str, port: int, load: tuple[Path, str], args: argparse.Namespace
+) -> Meting:
+    raw = drive(port, load[0], args.duration, args.connections, load[1])
     seconds = raw["duration_us"] / 1e6
     return Meting(
         engine,
@@ -238,11 +246,15 @@ def measure(engine: str, app: str, port: int, script: Path, args: argparse.Names
     )
 
 
+# (name, gunicorn target, transport): the floors get the same request bodies as the service.
 APPS = (
-    ("empty", "bench.soap:empty_app"),
-    ("floor", "bench.soap:floor_app()"),
-    ("soap", "adapters.wsgi:create_app()"),
+    ("empty", "bench.soap:empty_app", "soap"),
+    ("floor", "bench.soap:floor_app()", "soap"),
+    ("soap", "adapters.wsgi:create_app()", "soap"),
+    ("floor-rest", "bench.soap:floor_app()", "rest"),
+    ("rest", "adapters.wsgi:create_app()", "rest"),
 )
+PATHS = {"soap": "/soap/registertoets", "rest": "/api/v1/registertoets"}
 
 
 def median_of(rounds: list[Meting]) -> Meting:
@@ -264,22 +276,30 @@ def median_of(rounds: list[Meting]) -> Meting:
     )
 
 
+def _scripts(workdir: Path, bsn: str) -> dict[str, tuple[Path, str]]:
+    soap, rest = workdir / "soap.lua", workdir / "rest.lua"
+    soap.write_text(_LUA % {"body": envelope(bsn), "token": TOKEN, "headers": SOAP_HEADERS})
+    body = json.dumps({"bsn": bsn})
+    rest.write_text(_LUA % {"body": body, "token": TOKEN, "headers": REST_HEADERS})
+    return {"soap": (soap, PATHS["soap"]), "rest": (rest, PATHS["rest"])}
+
+
 def bench_engine(name: str, args: argparse.Namespace, workdir: Path) -> list[list[Meting]]:
     database = sqlite_database if name == "sqlite" else postgres_database
     with database() as url, ExitStack() as servers:
-        bsn = _fill(url)
-        script = workdir / "registertoets.lua"
-        script.write_text(_LUA % {"body": envelope(bsn), "token": TOKEN}, encoding="utf-8")
-        ports = {app: servers.enter_context(gunicorn(target, url)) for app, target in APPS}
-        for port in ports.values():
-            drive(port, script, 2, args.connections)  # warm-up: pools, statement caches
-        rounds: dict[str, list[Meting]] = {app: [] for app in ports}
+        loads = _scripts(workdir, _fill(url))
+        targets = {target for _, target, _ in APPS}
+        ports = {t: servers.enter_context(gunicorn(t, url)) for t in sorted(targets)}
+        for _app, target, transport in APPS:  # warm-up: pools, statement caches
+            drive(ports[target], loads[transport][0], 2, args.connections, loads[transport][1])
+        rounds: dict[str, list[Meting]] = {app: [] for app, _, _ in APPS}
         for number in range(1, args.rounds + 1):
-            for app, port in ports.items():
+            for app, target, transport in APPS:
                 time.sleep(1)  # let the previous app's last requests finish: no overlap
-                rounds[app].append(measure(name, app, port, script, args))
+                rounds[app].append(measure(name, app, ports[target], loads[transport], args))
                 print(
-                    f"  {name:<10} round {number} {app:<6} {rounds[app][-1].req_per_s:>9.1f} req/s",
+                    f"  {name:<10} round {number} {app:<10} "
+                    f"{rounds[app][-1].req_per_s:>9.1f} req/s",
                     flush=True,
                 )
     return list(rounds.values())
@@ -290,9 +310,12 @@ def ratios(results: list[Meting]) -> dict[str, dict[str, float]]:
     for engine in sorted({m.engine for m in results}):
         by_app = {m.app: m for m in results if m.engine == engine}
         soap, floor = by_app["soap"], by_app["floor"]
+        rest, floor_rest = by_app["rest"], by_app["floor-rest"]
         out[engine] = {
             "throughput_soap_vs_floor": round(soap.req_per_s / floor.req_per_s, 3),
             "p99_soap_vs_floor": round(soap.p99_ms / floor.p99_ms, 3),
+            "throughput_rest_vs_floor": round(rest.req_per_s / floor_rest.req_per_s, 3),
+            "p99_rest_vs_floor": round(rest.p99_ms / floor_rest.p99_ms, 3),
             "throughput_floor_vs_empty": round(floor.req_per_s / by_app["empty"].req_per_s, 3),
         }
     return out
@@ -300,16 +323,18 @@ def ratios(results: list[Meting]) -> dict[str, dict[str, float]]:
 
 def table(results: list[Meting], quotients: dict[str, dict[str, float]]) -> str:
     lines = ["medians over the interleaved rounds (requests, errors: totals):"]
-    lines.append(f"{'engine':<11}{'app':<7}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    lines.append(f"{'engine':<11}{'app':<11}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for m in results:
         lines.append(
-            f"{m.engine:<11}{m.app:<7}{m.req_per_s:>10.1f}{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}"
+            f"{m.engine:<11}{m.app:<11}{m.req_per_s:>10.1f}{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}"
             f"{m.errors:>8}"
         )
     for engine, q in quotients.items():
         lines.append(
             f"{engine}: soap/floor throughput {q['throughput_soap_vs_floor']:.2f} "
-            f"(target >= 0.6), p99 soap/floor {q['p99_soap_vs_floor']:.2f} (target <= 2)"
+            f"(target >= 0.6), p99 soap/floor {q['p99_soap_vs_floor']:.2f} (target <= 2); "
+            f"rest/floor throughput {q['throughput_rest_vs_floor']:.2f} (target >= 0.8), "
+            f"p99 rest/floor {q['p99_rest_vs_floor']:.2f} (target <= 1.5)"
         )
     return "\n".join(lines)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,31 +12,19 @@ from sqlalchemy import Engine
 from store import demo
 from store.settings import Settings
 from tests.rest.conftest import AMSTERDAM, URL, assert_common_headers, assert_problem, audit_count
-from tests.test_serve import BIN, free_port, wait_for
+from tests.server import serve
 
 
 @pytest.fixture
-def served(settings: Settings, engine: Engine, demo_set: demo.DemoSet) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "SAMENLOOP_DATABASE_URL": settings.database_url}
-    proc = subprocess.Popen(
-        [str(BIN / "samenloop"), "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/health")
+def served(
+    settings: Settings, engine: Engine, demo_set: demo.DemoSet, tmp_path: Path
+) -> Iterator[str]:
+    log = tmp_path / "server.log"
+    with log.open("wb") as out, serve(settings.database_url, workers=2, log=out) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        assert proc.stderr is not None
-        stderr = proc.stderr.read().decode(errors="replace")
-        proc.stderr.close()
-        for regel in demo_set.register:
-            assert regel.bsn not in stderr, "no BSN in the server's log"
+    text = log.read_text(errors="replace")
+    for regel in demo_set.register:
+        assert regel.bsn not in text, "no BSN in the server's log"
 
 
 @pytest.mark.slow

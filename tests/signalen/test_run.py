@@ -26,8 +26,8 @@ from store.demo import synthetic_bsns
 from store.models import Aanlevering, Abonnement
 from store.models_signalen import MailUitgaand, Signaal, SignaalRun
 from tests.conftest import TARGET
+from tests.server import free_port
 from tests.signalen.scenario import STAAT_2, Abo, D, abonneer, gemeenten, register, signalen
-from tests.test_serve import free_port
 
 BSNS = list(islice(synthetic_bsns(), 6))
 

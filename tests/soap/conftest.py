@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,7 +18,7 @@ from soap_service.app import create_soap_app
 from store.demo import DemoSet, fill
 from store.models import AuditRegistertoets
 from store.settings import Settings
-from tests.test_serve import free_port, wait_for
+from tests.server import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SOAP_FIXTURES = ROOT / "fixtures" / "soap"
@@ -95,24 +92,10 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(settings: Settings, migrated: Engine, server_log: Path) -> Iterator[str]:
-    """A real gunicorn (one sync worker) on 127.0.0.1 serving adapters.wsgi, as `serve` does."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "SAMENLOOP_DATABASE_URL": settings.database_url,
-        "SAMENLOOP_PUBLIC_URL": "https://registertoets.example.nl",
-    }
-    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind"]
-    command += [f"127.0.0.1:{port}", "adapters.wsgi:create_app()"]
-    with server_log.open("wb") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base + "/health")
-            yield base
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    """A real gunicorn (one sync worker) on 127.0.0.1, started as `samenloop serve`."""
+    env = {"SAMENLOOP_PUBLIC_URL": "https://registertoets.example.nl"}
+    with server_log.open("wb") as log, serve(settings.database_url, env=env, log=log) as base:
+        yield base
 
 
 def http(base: str) -> httpx.Client:
