@@ -29,7 +29,7 @@ def run(settings: Settings, *, host: str, port: int, workers: int) -> None:
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "sync",
-        "timeout": 30,
+        "timeout": 300,  # an aanlevering of 60 MB takes over a minute on a sync worker
         "graceful_timeout": 10,
         "accesslog": None,  # the service logs its own lines, without BSNs or tokens
         "proc_name": "samenloop",

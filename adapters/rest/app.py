@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 import falcon
 from sqlalchemy import Engine
 
-from adapters.bodylimit import limit_body
 from adapters.rest import problems
+from adapters.rest.aanleveringen import (
+    AanleveringenResource,
+    AanleveringResource,
+    VerslagResource,
+)
+from adapters.rest.context import Context
 from adapters.rest.headers import COMMON
+from adapters.rest.limits import limited
 from adapters.rest.openapi import BASE_PATH, OpenApiResource
+from adapters.rest.rapporten import AantalSignalenResource, AbonnementenResource
 from adapters.rest.resources import HealthResource, RegistertoetsResource
+from adapters.rest.signalen import BestandenResource, BestandResource, SignalenResource
+from store.datums import vandaag
 from store.settings import Settings
 
 StartResponse = Callable[..., Any]
@@ -21,18 +31,33 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 FalconApp = falcon.App[falcon.Request, falcon.Response]
 
 
-def routes(settings: Settings, engine: Engine) -> dict[str, object]:
+Today = Callable[[], date]
+
+# An id in a path is a database number (never a BSN); out of range it names nothing: 404.
+AANLEVERING = BASE_PATH + "/aanleveringen/{id:int(min=1, max=2147483647)}"
+
+
+def routes(settings: Settings, engine: Engine, today: Today = vandaag) -> dict[str, object]:
     """Every route of the app: the test that holds the OpenAPI document to the code reads this."""
+    ctx = Context(engine, settings, today)
     return {
         BASE_PATH + "/registertoets": RegistertoetsResource(engine, settings),
+        BASE_PATH + "/aanleveringen": AanleveringenResource(ctx),
+        AANLEVERING: AanleveringResource(ctx),
+        AANLEVERING + "/verslag": VerslagResource(ctx),
+        BASE_PATH + "/abonnementen": AbonnementenResource(ctx),
+        BASE_PATH + "/signalen": SignalenResource(ctx),
+        BASE_PATH + "/signalen/bestanden": BestandenResource(ctx),
+        BASE_PATH + "/signalen/bestanden/{datum}": BestandResource(ctx),
+        BASE_PATH + "/rapporten/aantal-signalen": AantalSignalenResource(ctx),
         BASE_PATH + "/openapi.json": OpenApiResource(settings),
         "/health": HealthResource(engine),
     }
 
 
-def create_falcon_app(settings: Settings, engine: Engine) -> FalconApp:
+def create_falcon_app(settings: Settings, engine: Engine, today: Today = vandaag) -> FalconApp:
     app = falcon.App()
-    for template, resource in routes(settings, engine).items():
+    for template, resource in routes(settings, engine, today).items():
         app.add_route(template, resource)
     app.add_error_handler(Exception, problems.handle)
     app.add_error_handler(falcon.HTTPError, problems.handle)
@@ -64,8 +89,9 @@ def _edge(app: WsgiApp) -> WsgiApp:
     return wrapped
 
 
-def create_rest_app(settings: Settings, engine: Engine) -> WsgiApp:
-    """The Falcon app behind the shared body-size limit (413 problem+json above max_body)."""
-    app = _edge(create_falcon_app(settings, engine))
-    too_large = problems.too_large_app(settings.max_body)
-    return limit_body(app, lambda _environ: settings.max_body, too_large)
+def create_rest_app(settings: Settings, engine: Engine, today: Today = vandaag) -> WsgiApp:
+    """The Falcon app behind the body-size limits (413 problem+json above the route's maximum).
+
+    `today` is the date an aanlevering is processed on (Europe/Amsterdam; tests fix it).
+    """
+    return limited(_edge(create_falcon_app(settings, engine, today)), settings)

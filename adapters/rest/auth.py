@@ -5,7 +5,7 @@ from __future__ import annotations
 import falcon
 from sqlalchemy import Engine
 
-from store.auth import Credentials, NietGeauthenticeerd, credentials, identify
+from store.auth import Caller, Credentials, NietGeauthenticeerd, credentials, identify
 from store.registertoets import GeenToegang
 from store.rollen import Recht, mag
 from store.settings import Settings
@@ -24,12 +24,19 @@ def request_credentials(req: falcon.Request, settings: Settings) -> Credentials:
     return creds
 
 
-def require_right(engine: Engine, creds: Credentials, recht: Recht) -> None:
-    """For a request refused before the core runs: a stranger still gets 401, not the reason.
+def require_right(engine: Engine, creds: Credentials, recht: Recht) -> Caller:
+    """The caller, when its role has this right: 401 for a stranger, 403 for a role without it.
 
-    The happy path never comes here: the core identifies the caller in its own transaction.
+    The registertoets comes here only for a request refused before the core runs (the core
+    identifies the caller in its own transaction); the other routes come here first.
     """
     with engine.connect() as conn:
         caller = identify(conn, creds)
     if not mag(caller.rol, recht):
         raise GeenToegang
+    return caller
+
+
+def authorize(req: falcon.Request, settings: Settings, engine: Engine, recht: Recht) -> Caller:
+    """Who is calling, checked before anything of the request is read."""
+    return require_right(engine, request_credentials(req, settings), recht)

@@ -20,7 +20,9 @@ from sqlalchemy import exc as sa_exc
 from adapters.rest.headers import COMMON, PROBLEM_JSON
 from store.auth import CHALLENGE, NietGeauthenticeerd
 from store.db import DatabaseUnavailable
+from store.populatie import AanleveringFout
 from store.registertoets import BsnOngeldig, GeenToegang
+from store.verslag import Verslag
 
 TYPE_PREFIX = "urn:samenloop:probleem:"
 
@@ -64,17 +66,57 @@ class Problem(Exception):
     invalid_params: Sequence[InvalidParam] = ()
     headers: dict[str, str] = field(default_factory=dict)
 
-    def body(self) -> bytes:
+    def document(self) -> dict[str, Any]:
         slug, title = SOORTEN.get(self.status, (f"http-{self.status}", "Fout"))
         invalid = [{"name": p.name, "reason": p.reason} for p in self.invalid_params]
-        document = {
+        return {
             "type": TYPE_PREFIX + slug,
             "title": title,
             "status": self.status,
             "detail": self.detail,
             "invalidParams": invalid or None,
         }
-        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+    def body(self) -> bytes:
+        return json.dumps(self.document(), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(eq=False)
+class Afgekeurd(Problem):
+    """400 for a rejected aanlevering: every error with its line, and the verwerkingsverslag."""
+
+    verslag: dict[str, Any] = field(default_factory=dict)
+
+    def document(self) -> dict[str, Any]:
+        document = super().document()
+        document["invalidParams"] = _regel_fouten(self.verslag)
+        document["verwerkingsverslag"] = self.verslag
+        return document
+
+
+def _regel_fouten(verslag: dict[str, Any]) -> list[dict[str, Any]]:
+    fouten = [
+        {"name": f["veld"] or "bestand", "regel": f["regel"], "reason": f["melding"]}
+        for f in verslag["fouten"]
+    ]
+    rest = verslag["aantalFouten"] - len(fouten)
+    if rest > 0:
+        reason = f"... en nog {rest} (totaal {verslag['aantalFouten']})"
+        fouten.append({"name": "bestand", "regel": None, "reason": reason})
+    return fouten
+
+
+def afgekeurd(verslag: Verslag) -> Afgekeurd:
+    """The answer for an aanlevering with errors (also a controle): nothing was changed."""
+    n = verslag.fouten.totaal
+    if verslag.controle:
+        detail = f"De controle vond {n} fout(en); er is niets gewijzigd of bewaard."
+    else:
+        detail = (
+            f"De aanlevering is afgekeurd: {n} fout(en); er is niets gewijzigd. Herstel de "
+            "fouten en lever het hele bestand opnieuw aan."
+        )
+    return Afgekeurd(400, detail, verslag=verslag.as_dict())
 
 
 def invalid_input(detail: str, params: Sequence[InvalidParam]) -> Problem:
@@ -100,6 +142,10 @@ def _geen_toegang(_: Exception) -> Problem:
     return Problem(403, "Deze organisatie mag deze bewerking niet uitvoeren.")
 
 
+def _geen_aanleverende_gemeente(_: Exception) -> Problem:
+    return Problem(403, "Deze organisatie is niet geregistreerd als aanleverende gemeente.")
+
+
 def _niet_beschikbaar(_: Exception) -> Problem:
     return Problem(503, "De database is niet bereikbaar. Probeer het later opnieuw.")
 
@@ -123,6 +169,7 @@ _MAPPERS: tuple[
 ] = (
     (NietGeauthenticeerd, _niet_geauthenticeerd),
     (GeenToegang, _geen_toegang),
+    (AanleveringFout, _geen_aanleverende_gemeente),
     (BsnOngeldig, _bsn_ongeldig),
     (_DB_FAILURES, _niet_beschikbaar),
     (falcon.HTTPError, _from_falcon),
@@ -179,11 +226,13 @@ def wsgi_answer(
     return [body]
 
 
-def too_large_app(max_body: int) -> Callable[[dict[str, Any], Callable[..., Any]], list[bytes]]:
-    """The WSGI answer of adapters.bodylimit when a body exceeds the maximum."""
-    problem = Problem(413, f"Het verzoek is groter dan het maximum van {max_body} bytes.")
+def too_large_app(
+    max_body: Callable[[dict[str, Any]], int],
+) -> Callable[[dict[str, Any], Callable[..., Any]], list[bytes]]:
+    """The WSGI answer of adapters.bodylimit when a body exceeds this request's maximum."""
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        return wsgi_answer(problem, start_response, COMMON)
+        detail = f"Het verzoek is groter dan het maximum van {max_body(environ)} bytes."
+        return wsgi_answer(Problem(413, detail), start_response, COMMON)
 
     return app

@@ -44,24 +44,26 @@ def _object(pairs: list[tuple[str, Any]]) -> _Object:
 _DECODER = json.JSONDecoder(object_pairs_hook=_object)
 
 
-def check_accept(req: falcon.Request) -> None:
-    """406 unless the caller accepts JSON (no Accept header means anything goes)."""
+def check_accept(req: falcon.Request, media: str = JSON) -> None:
+    """406 unless the caller accepts this media type (no Accept header means anything goes)."""
     accept = req.accept
-    if accept in _ACCEPTED_ACCEPT or req.client_accepts(JSON):
+    if media == JSON and accept in _ACCEPTED_ACCEPT:
         return
-    raise Problem(406, "Deze dienst antwoordt alleen met application/json.")
+    if req.client_accepts(media):
+        return
+    raise Problem(406, f"Deze dienst antwoordt hier alleen met {media}.")
 
 
-def check_content_type(req: falcon.Request) -> None:
-    """415 unless the body is declared application/json (charset UTF-8 if one is named)."""
+def check_content_type(req: falcon.Request, media: str = JSON, hint: str = "") -> None:
+    """415 unless the body is declared as this media type (charset UTF-8 if one is named)."""
     raw = req.content_type
-    if raw == JSON:
+    if raw == media:
         return
-    media, _, params = (raw or "").partition(";")
+    declared, _, params = (raw or "").partition(";")
     charset = _param(params, "charset")
-    if media.strip().lower() == JSON and charset in (None, "utf-8", "utf8"):
+    if declared.strip().lower() == media and charset in (None, "utf-8", "utf8"):
         return
-    raise Problem(415, "Stuur de invoer als application/json (UTF-8).")
+    raise Problem(415, f"Stuur de invoer als {media} (UTF-8).{hint}")
 
 
 def _param(params: str, name: str) -> str | None:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 import httpx
 import pytest
+import schemathesis
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.bodylimit import WsgiApp
 from adapters.rest import create_rest_app
 from adapters.rest.headers import COMMON
+from adapters.rest.openapi import BASE_PATH, load_document
 from store import demo
 from store.models import AuditRegistertoets
 from store.settings import Settings
@@ -22,8 +26,10 @@ from store.settings import Settings
 PEILDATUM = date(2026, 3, 1)
 URL = "/api/v1/registertoets"
 AMSTERDAM = ("0363", "demo-amsterdam")
+ROTTERDAM = ("0599", "demo-rotterdam")
 ROTTERDAM_BEARER = {"Authorization": "Bearer demo-rotterdam"}
 BASE_URL = "http://samenloop.test"
+Connect = Callable[[tuple[str, str]], httpx.Client]
 
 
 @pytest.fixture
@@ -33,7 +39,8 @@ def demo_set(engine: Engine, sessions: sessionmaker[Session]) -> demo.DemoSet:
 
 @pytest.fixture
 def rest_app(settings: Settings, engine: Engine, demo_set: demo.DemoSet) -> WsgiApp:
-    return create_rest_app(settings, engine)
+    """The app on the demo set, with 'today' (an aanlevering's processing date) fixed at D."""
+    return create_rest_app(settings, engine, today=lambda: PEILDATUM)
 
 
 @pytest.fixture
@@ -42,6 +49,19 @@ def client(rest_app: WsgiApp) -> Iterator[httpx.Client]:
     transport = httpx.WSGITransport(app=rest_app)
     with httpx.Client(transport=transport, base_url=BASE_URL, auth=AMSTERDAM) as c:
         yield c
+
+
+@pytest.fixture
+def connect(rest_app: WsgiApp) -> Iterator[Connect]:
+    """In-process clients with other credentials (gemeentecode, token), closed after the test."""
+    with contextlib.ExitStack() as stack:
+
+        def make(auth: tuple[str, str]) -> httpx.Client:
+            transport = httpx.WSGITransport(app=rest_app)
+            client = httpx.Client(transport=transport, base_url=BASE_URL, auth=auth)
+            return stack.enter_context(client)
+
+        yield make
 
 
 @pytest.fixture
@@ -77,3 +97,17 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     else:
         assert body["invalidParams"] is None
     return body
+
+
+@functools.cache
+def _document_schema() -> Any:
+    return schemathesis.openapi.from_dict(load_document())
+
+
+def assert_documented(response: httpx.Response) -> None:
+    """The answer is what the OpenAPI document says this operation answers (status, media type,
+    headers, body schema): the same check schemathesis makes, on answers it cannot provoke."""
+    path = response.request.url.path.removeprefix(BASE_PATH)
+    operation = _document_schema().find_operation_by_path(response.request.method, path)
+    assert operation is not None, path
+    operation.validate_response(response)

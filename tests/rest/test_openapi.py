@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from store.settings import Settings
 from tests.rest.conftest import BASE_URL, URL, assert_common_headers
 
 DOC_URL = BASE_PATH + "/openapi.json"
+_CONVERTER = re.compile(r"\{(\w+):[^}]*\}")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Operational endpoints outside the versioned API, documented in the README.
 UNVERSIONED = {"/health"}
@@ -77,7 +79,7 @@ def test_every_route_and_method_is_documented_and_nothing_else(
         methods = {m for m in HTTP_METHODS if hasattr(resource, f"on_{m}")}
         if template not in UNVERSIONED:
             assert template.startswith(BASE_PATH + "/")
-            in_code[template.removeprefix(BASE_PATH)] = methods
+            in_code[_CONVERTER.sub(r"{\1}", template.removeprefix(BASE_PATH))] = methods
     in_document = {
         path: {m for m in item if m in HTTP_METHODS} for path, item in document["paths"].items()
     }
@@ -90,7 +92,28 @@ def test_versions_and_conventions(document: dict[str, Any]) -> None:
     assert document["servers"][0]["url"].endswith(BASE_PATH)
     for path in document["paths"]:
         assert path == path.lower() and not path.endswith("/"), path
-        assert "{" not in path, "no path parameters, so never a BSN in a URL"
+
+
+def test_no_bsn_can_be_put_in_a_url(document: dict[str, Any]) -> None:
+    """Path parameters are a number or a date, never a string that could hold a BSN; no query
+    parameter is a free string either (the cursor is base64url, the Content-Disposition header
+    is no part of the URL)."""
+    parameters = document["components"]["parameters"]
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            for given in operation.get("parameters", []):
+                parameter = parameters[given["$ref"].rsplit("/", 1)[1]]
+                schema = parameter["schema"]
+                if parameter["in"] == "path":
+                    assert f"{{{parameter['name']}}}" in path
+                    assert schema["type"] == "integer" or schema.get("format") == "date", path
+                elif parameter["in"] == "query":
+                    assert (
+                        "enum" in schema
+                        or "format" in schema
+                        or "pattern" in schema
+                        or (schema["type"] in ("integer", "boolean"))
+                    ), parameter["name"]
 
 
 def test_every_reference_resolves(document: dict[str, Any]) -> None:

@@ -1,0 +1,147 @@
+"""Wlz signalen (bestanden.md section 4): a day's signals as JSON pages, the days that have a
+signal file, and a day's file as CSV. Only the aanleverende gemeente sees its signals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import falcon
+
+from adapters.files.signaalbestanden import bestandsnaam, schrijf_signalen
+from adapters.rest import query
+from adapters.rest.answers import CSV, Link, send_file, send_json, spool
+from adapters.rest.context import Context
+from adapters.rest.problems import Problem
+from adapters.rest.query import Param
+from adapters.rest.validation import check_accept
+from store import signaalinzage
+from store.rollen import Recht, Wet
+from store.signaalinzage import SignaalRij
+
+WET = Param(query.wet, default=Wet.WMO)
+DAG = {
+    "datum": Param(query.iso_date, required=True),
+    "wet": WET,
+    "na": Param(query.cursor),
+    "aantal": Param(query.aantal, default=100),
+}
+BESTAND = {"datum": Param(query.iso_date, required=True), "wet": WET}
+_GEEN_BESTAND = "Deze gemeente heeft op deze datum geen signaalbestand voor deze wet."
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def signaal_json(r: SignaalRij) -> dict[str, Any]:
+    """One signal, with the rule that made it and what was signalled before (if anything)."""
+    vorige = None
+    if r.vorige_status is not None:
+        vorige = {
+            "wlzStatus": r.vorige_status,
+            "afgiftedatum": _iso(r.vorige_afgiftedatum),
+            "ingangsdatum": _iso(r.vorige_ingangsdatum),
+            "einddatum": _iso(r.vorige_einddatum),
+        }
+    return {
+        "codeAanleverendeGemeente": r.code_aanleverende_gemeente,
+        "gemeentecode": r.gemeentecode,
+        "bsn": r.bsn,
+        "wlzStatus": r.wlz_status,
+        "afgiftedatum": _iso(r.afgiftedatum),
+        "ingangsdatum": _iso(r.ingangsdatum),
+        "einddatum": _iso(r.einddatum),
+        "regel": r.regel,
+        "vorigeStand": vorige,
+    }
+
+
+class SignalenResource:
+    """GET /api/v1/signalen?datum=...: the day's signals, a page at a time (keyset paging)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        caller = self._ctx.caller(req, Recht.SIGNALEN)
+        check_accept(req)
+        q = query.read(req, DAG)
+        with self._ctx.engine.connect() as conn:
+            rows = signaalinzage.pagina(
+                conn,
+                caller.organisatie_id,
+                q["wet"],
+                q["datum"],
+                na=q["na"] or 0,
+                aantal=q["aantal"] + 1,
+            )
+        send_json(resp, self._pagina(rows, q))
+
+    def _pagina(self, rows: list[SignaalRij], q: dict[str, Any]) -> dict[str, Any]:
+        pagina = rows[: q["aantal"]]
+        volgende = query.to_cursor(pagina[-1].id) if len(rows) > len(pagina) else None
+        return {
+            "datum": q["datum"].isoformat(),
+            "wet": str(q["wet"]),
+            "signalen": [signaal_json(r) for r in pagina],
+            "volgende": volgende,
+            "_links": self._links(q, volgende),
+        }
+
+    def _links(self, q: dict[str, Any], volgende: str | None) -> dict[str, Link | None]:
+        def page(na: str | None) -> Link:
+            datum, wet, aantal = q["datum"].isoformat(), str(q["wet"]), q["aantal"]
+            return self._ctx.link("/signalen", datum=datum, wet=wet, na=na, aantal=aantal)
+
+        huidige = None if q["na"] is None else query.to_cursor(q["na"])
+        return {"self": page(huidige), "next": None if volgende is None else page(volgende)}
+
+
+class BestandenResource:
+    """GET /api/v1/signalen/bestanden: the days with a signal file, newest first."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        caller = self._ctx.caller(req, Recht.SIGNALEN)
+        check_accept(req)
+        wet = query.read(req, {"wet": WET})["wet"]
+        with self._ctx.engine.connect() as conn:
+            dagen = signaalinzage.dagen(conn, caller.organisatie_id, wet)
+        items = [self._item(caller.code, wet, d, n) for d, n in dagen]
+        send_json(resp, {"wet": str(wet), "bestanden": items})
+
+    def _item(self, code: str, wet: Wet, datum: date, aantal: int) -> dict[str, Any]:
+        d, w = datum.isoformat(), str(wet)
+        return {
+            "datum": d,
+            "aantal": aantal,
+            "bestandsnaam": bestandsnaam(code, w, datum),
+            "_links": {
+                "bestand": self._ctx.link(f"/signalen/bestanden/{d}", wet=w),
+                "signalen": self._ctx.link("/signalen", datum=d, wet=w),
+            },
+        }
+
+
+class BestandResource:
+    """GET /api/v1/signalen/bestanden/{datum}: that day's signal file (CSV), or 404."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, datum: str) -> None:
+        caller = self._ctx.caller(req, Recht.SIGNALEN)
+        check_accept(req, "text/csv")
+        if not datum:  # Falcon matches an empty last segment: a trailing slash, no path
+            raise falcon.HTTPNotFound
+        q = query.read(req, BESTAND, {"datum": datum})
+        dag, wet = q["datum"], q["wet"]
+        rows = signaalinzage.dag(self._ctx.engine, caller.organisatie_id, wet, dag)
+        buffer, aantal = spool(lambda out: schrijf_signalen(rows, out))
+        if aantal == 0:
+            buffer.close()
+            raise Problem(404, _GEEN_BESTAND)
+        send_file(resp, buffer, CSV, bestandsnaam(caller.code, str(wet), dag))
