@@ -10,7 +10,7 @@ import binascii
 import ipaddress
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Executable, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from store.models import Organisatie, OrganisatieToken
 from store.organisaties import token_digest
@@ -81,23 +81,32 @@ _BY_TOKEN = _ACTIVE.join(OrganisatieToken, OrganisatieToken.organisatie_id == Or
 _BY_TOKEN_AND_USER = _BY_TOKEN.where(Organisatie.code == bindparam("user"))
 
 
-def _query(creds: Credentials) -> tuple[Executable, dict[str, str]]:
+# The caller queries by kind of credential; the registertoets extends them with its lookup.
+CALLER_QUERIES: dict[str, Select[int, str, str]] = {
+    "oin": _BY_OIN,
+    "token": _BY_TOKEN,
+    "token_user": _BY_TOKEN_AND_USER,
+}
+
+
+def caller_params(creds: Credentials | None) -> tuple[str, dict[str, str]]:
+    """Which caller query fits the credentials, with its parameters (or refuse at once)."""
+    if creds is None:
+        raise NietGeauthenticeerd
     if creds.oin is not None:
-        return _BY_OIN, {"oin": creds.oin}
+        return "oin", {"oin": creds.oin}
     if creds.token is None:
         raise NietGeauthenticeerd
     digest = token_digest(creds.token)
     if creds.user is None:
-        return _BY_TOKEN, {"digest": digest}
-    return _BY_TOKEN_AND_USER, {"digest": digest, "user": creds.user}
+        return "token", {"digest": digest}
+    return "token_user", {"digest": digest, "user": creds.user}
 
 
 def identify(conn: Connection, creds: Credentials | None) -> Caller:
     """The active organisation behind the credentials (one indexed lookup), or refuse."""
-    if creds is None:
-        raise NietGeauthenticeerd
-    query, params = _query(creds)
-    row = conn.execute(query, params).first()
+    key, params = caller_params(creds)
+    row = conn.execute(CALLER_QUERIES[key], params).first()
     if row is None:
         raise NietGeauthenticeerd
     return Caller(row.id, row.rol, row.code)

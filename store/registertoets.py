@@ -6,12 +6,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy import Connection, Engine, and_, bindparam, insert
 
-from store.auth import Caller, Credentials, identify
+from store.auth import (
+    CALLER_QUERIES,
+    Caller,
+    Credentials,
+    NietGeauthenticeerd,
+    caller_params,
+    identify,
+)
 from store.bsn import bsn_fout
-from store.models import AuditRegistertoets, WlzRegister
-from store.rollen import Recht, mag
+from store.models import AuditRegistertoets, Organisatie, WlzRegister
+from store.rollen import Recht, Rol, mag
 
 MELDING_NEE = "geen samenloop gevonden"
 
@@ -43,14 +50,23 @@ class Toetsuitslag:
         return None if self.samenloop else MELDING_NEE
 
 
-# Built once: constructing a statement and its cache key costs more than running it.
-_AUDIT = insert(AuditRegistertoets)
-_LOOKUP = select(
+_RECORD = (
     WlzRegister.wlz_status,
     WlzRegister.afgiftedatum,
     WlzRegister.ingangsdatum,
     WlzRegister.einddatum,
-).where(WlzRegister.bsn == bindparam("bsn"))
+)
+_ROLLEN = [rol.value for rol in Rol if mag(rol, Recht.REGISTERTOETS)]
+# Built once: constructing a statement and its cache key costs more than running it. The
+# caller and the register record come in one round trip: the record is joined only for a
+# caller whose role may run the registertoets, so nothing is looked up for anyone else.
+_AUDIT = insert(AuditRegistertoets)
+_CALLER_AND_RECORD = {
+    key: query.add_columns(*_RECORD).outerjoin(
+        WlzRegister, and_(WlzRegister.bsn == bindparam("bsn"), Organisatie.rol.in_(_ROLLEN))
+    )
+    for key, query in CALLER_QUERIES.items()
+}
 
 
 def _audit(
@@ -68,25 +84,30 @@ def _audit(
     )
 
 
-def _lookup(conn: Connection, bsn: str) -> Toetsuitslag:
-    row = conn.execute(_LOOKUP, {"bsn": bsn}).first()
-    if row is None:
-        return Toetsuitslag(samenloop=False)
-    return Toetsuitslag(True, bsn, *row)
-
-
-def _toets(
-    conn: Connection, caller: Caller, operatie: Operatie, bsn: str
-) -> Toetsuitslag | Exception:
+def _refuse(conn: Connection, caller: Caller, operatie: Operatie, reden: str) -> Exception:
     if not mag(caller.rol, Recht.REGISTERTOETS):
         _audit(conn, caller, operatie, None, "GEEN_GEMEENTE")
         return GeenToegang(f"een {caller.rol} mag de registertoets niet uitvoeren")
+    _audit(conn, caller, operatie, None, "BSN_ONGELDIG")
+    return BsnOngeldig(f"BSN ongeldig: {reden}")
+
+
+def _toets(
+    conn: Connection, creds: Credentials | None, operatie: Operatie, bsn: str
+) -> Toetsuitslag | Exception:
     reden = bsn_fout(bsn)
     if reden is not None:
-        _audit(conn, caller, operatie, None, "BSN_ONGELDIG")
-        return BsnOngeldig(f"BSN ongeldig: {reden}")
-    uitslag = _lookup(conn, bsn)
-    _audit(conn, caller, operatie, bsn, "JA" if uitslag.samenloop else "NEE")
+        return _refuse(conn, identify(conn, creds), operatie, reden)
+    key, params = caller_params(creds)
+    row = conn.execute(_CALLER_AND_RECORD[key], {**params, "bsn": bsn}).first()
+    if row is None:
+        raise NietGeauthenticeerd
+    caller = Caller(row.id, row.rol, row.code)
+    if not mag(caller.rol, Recht.REGISTERTOETS):
+        return _refuse(conn, caller, operatie, "")
+    found = row.wlz_status is not None
+    uitslag = Toetsuitslag(True, bsn, *row[3:]) if found else Toetsuitslag(samenloop=False)
+    _audit(conn, caller, operatie, bsn, "JA" if found else "NEE")
     return uitslag
 
 
@@ -100,8 +121,7 @@ def registertoets(
     with engine.connect() as conn:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
-            caller = identify(conn, creds)
-            outcome = _toets(conn, caller, operatie, bsn)
+            outcome = _toets(conn, creds, operatie, bsn)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
