@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
@@ -35,11 +34,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.common import throwaway_database
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-PG_ADMIN = os.environ.get(
-    "SAMENLOOP_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 TOKEN = "demo-amsterdam"
 EXTRA_REGISTER = 5_000  # synthetic test-range BSNs after the demo set
 TNS = "urn:wlz:registertoets:v1"
@@ -112,36 +110,6 @@ def _fill(url: str) -> str:
     load_feed(engine, extra, initieel=False, bestandsnaam="bench")
     engine.dispose()
     return demo.register[3].bsn
-
-
-@contextmanager
-def sqlite_database() -> Iterator[str]:
-    directory = tempfile.mkdtemp(prefix="samenloop-bench-")
-    try:
-        yield f"sqlite:///{directory}/bench.db"
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin_url = make_url(PG_ADMIN)
-    name = f"samenloop_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-# --- servers and load ----------------------------------------------------------------------
 
 
 def _free_port() -> int:
@@ -285,8 +253,7 @@ def _scripts(workdir: Path, bsn: str) -> dict[str, tuple[Path, str]]:
 
 
 def bench_engine(name: str, args: argparse.Namespace, workdir: Path) -> list[list[Meting]]:
-    database = sqlite_database if name == "sqlite" else postgres_database
-    with database() as url, ExitStack() as servers:
+    with throwaway_database(name, workdir) as url, ExitStack() as servers:
         loads = _scripts(workdir, _fill(url))
         targets = {target for _, target, _ in APPS}
         ports = {t: servers.enter_context(gunicorn(t, url)) for t in sorted(targets)}
