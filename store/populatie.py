@@ -3,8 +3,10 @@
 A transport parses the file into `AanleverRegel`s and `Melding`s (adapters/files/aanlevering.py)
 and hands them over as a `Lezer`: a function that, given the gemeentecode check of this
 aanlevering, yields the lines. `verwerk_aanlevering` then does everything in one transaction:
-lock the aanleverende gemeente, stage the lines (COPY on PostgreSQL), warn about doubles, upsert
-per (wet, gemeentecode, bsn), remove what ended, and keep the verwerkingsverslag.
+lock the aanleverende gemeente, stage the lines in batches while the file is read (COPY on
+PostgreSQL), upsert per (wet, gemeentecode, bsn), remove what ended, and keep the
+verwerkingsverslag. The SQL and its two ways (fast; exact, with the warnings about doubles)
+are in store/populatie_toepassen.py.
 """
 
 from __future__ import annotations
@@ -12,46 +14,58 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import (
     Connection,
-    CursorResult,
-    Date,
     Engine,
-    bindparam,
+    Row,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from store.bulk import bulk_insert
-from store.gemeenten import Gemeenteregister, laad_register
+from store.gemeenten import GemeenteInfo, Gemeenteregister
 from store.meldingen import Melding, Meldingen
-from store.models import Aanleverrecht, Abonnement, Organisatie
+from store.models import Aanleverrecht, Abonnement, Gemeente, Organisatie
+from store.populatie_toepassen import (
+    Telling,
+    create_staging,
+    drop_staging,
+    dubbele,
+    pas_toe,
+    stage,
+    toepasser,
+)
+from store.populatie_toepassen import aantallen as _aantallen
 from store.rollen import Rol, Wet
 from store.verslag import Aantallen, Verslag, bewaar
 
 BATCH = 20_000
-STAGING = "aanlevering_staging"
-_COLUMNS = ("regel", "gemeentecode", "bsn", "ingangsdatum", "einddatum")
 
 
 class AanleverRegel(NamedTuple):
-    """One valid line of an aanlevering; the field order is the staging table's."""
+    """One valid line of an aanlevering, as the staging table takes it (its column order).
+
+    The dates are ISO 8601 text (jjjj-mm-dd) of a checked calendar date: the form both engines
+    take without a conversion per value (a date object costs a Python call per value when it
+    is bound or copied, more than the whole line's other work).
+    """
 
     regel: int
     gemeentecode: str
     bsn: str
-    ingangsdatum: date | None
-    einddatum: date | None
+    ingangsdatum: str | None
+    einddatum: str | None
 
 
 GemeenteToets = Callable[[str], "str | None"]
+# Called once, and a second time when the file has a (gemeentecode, bsn) twice (see _verwerk).
 Lezer = Callable[[GemeenteToets], Iterable["AanleverRegel | Melding"]]
+# A batch of lines as one flat list of values, AanleverRegel after AanleverRegel.
+Partij = Callable[[list[object]], None]
 
 
 class AanleveringFout(ValueError):
@@ -82,12 +96,23 @@ def lopend_op(peildatum: date) -> ColumnElement[bool]:
     return begun & or_(Abonnement.einddatum.is_(None), Abonnement.einddatum > peildatum)
 
 
-class _Toets:
-    """The gemeentecode check: an existing gemeente on the peildatum that the sender serves."""
+# A row of the gemeente table: GemeenteInfo's fields.
+_Rij = Row[str, str, str | None, str | None, date | None, date | None]
 
-    def __init__(self, register: Gemeenteregister, toegestaan: Iterable[str], o: Opdracht) -> None:
-        self._register, self._opdracht = register, o
+
+class _Toets:
+    """The gemeentecode check: an existing gemeente on the peildatum that the sender serves.
+
+    `rijen` is the reference table as plain rows (GemeenteInfo's fields, by code): a code the
+    sender serves that exists is answered from its own row, and only another answer (with its
+    message) builds the whole Gemeenteregister, once. No database access after construction:
+    the check runs while the batches before it are being applied.
+    """
+
+    def __init__(self, rijen: dict[str, _Rij], toegestaan: Iterable[str], o: Opdracht) -> None:
+        self._rijen, self._opdracht = rijen, o
         self._toegestaan = frozenset(toegestaan)
+        self._register: Gemeenteregister | None = None
         self._cache: dict[str, str | None] = {}
 
     def __call__(self, code: str) -> str | None:
@@ -99,6 +124,11 @@ class _Toets:
 
     def _fout(self, code: str) -> str | None:
         o = self._opdracht
+        rij = self._rijen.get(code)
+        if code in self._toegestaan and rij and GemeenteInfo(*rij).bestaat_op(o.peildatum):
+            return None  # what the whole register says of it, too
+        if self._register is None:
+            self._register = Gemeenteregister(GemeenteInfo(*r) for r in self._rijen.values())
         if fout := self._register.fout(code, o.peildatum):
             return fout
         if code in self._toegestaan:
@@ -143,14 +173,17 @@ def _lock(conn: Connection, gemeente: str) -> int:
 
 
 def _toets(conn: Connection, org_id: int, opdracht: Opdracht) -> _Toets:
-    with Session(bind=conn) as session:
-        register = laad_register(session)
+    g = Gemeente
+    # The reference table as plain rows: a cold ORM load of its some 1,500 gemeenten (what
+    # laad_register does) costs tens of milliseconds, a fair part of a large upload.
+    velden = (g.code, g.naam, g.provincie, g.nieuwe_code, g.datum_ingang, g.datum_einde)
+    rijen = {rij.code: rij for rij in conn.execute(select(*velden))}
     codes = conn.scalars(
         select(Aanleverrecht.gemeentecode).where(
             Aanleverrecht.organisatie_id == org_id, Aanleverrecht.wet == opdracht.wet
         )
     )
-    return _Toets(register, codes, opdracht)
+    return _Toets(rijen, codes, opdracht)
 
 
 @dataclass
@@ -160,22 +193,33 @@ class _Inlezing:
     aantal_regels: int = 0
 
 
-def _stage(conn: Connection, items: Iterable[AanleverRegel | Melding]) -> _Inlezing:
-    """Stage the lines in batches until the first error; after it, only collect the errors."""
+def _stage(items: Iterable[AanleverRegel | Melding], partij: Partij) -> _Inlezing:
+    """Hand the lines over in batches until the first error; after it, only collect errors.
+
+    A batch is one flat list of the lines' values (`Partij`; a new list each time, so it may be
+    kept): no object per line lives on.
+    """
     res = _Inlezing(Meldingen(), Meldingen())
-    batch: list[AanleverRegel] = []
+    batch: list[object] = []
+    vol = BATCH * len(AanleverRegel._fields)
     regels = 0
-    for item in items:
-        regels = item.regel or regels
+    rest = iter(items)
+    for item in rest:
         if isinstance(item, Melding):
             res.fouten.add(item)
+            regels = item.regel or regels
+            break
+        batch.extend(item)
+        regels = item.regel
+        if len(batch) >= vol:
+            partij(batch)
             batch = []
-        elif not res.fouten.totaal:
-            batch.append(item)
-            if len(batch) >= BATCH:
-                bulk_insert(conn, STAGING, _COLUMNS, batch)
-                batch = []
-    bulk_insert(conn, STAGING, _COLUMNS, batch)
+    else:
+        partij(batch)
+    for item in rest:  # after the first error: count the lines, collect every error
+        if isinstance(item, Melding):
+            res.fouten.add(item)
+        regels = item.regel or regels
     res.aantal_regels = regels
     if regels == 0 and not res.fouten:
         res.fouten.add(Melding(None, None, "het bestand bevat geen regels"))
@@ -200,125 +244,25 @@ def _verslag(
     )
 
 
-# The staging table and every statement on it are constants: nothing from input enters the SQL.
-# A line whose einddatum is reached on the peildatum ends: it is not kept (beslisregels 3).
-# _ANDERS: ingangsdatum, einddatum or aanleverende gemeente differ (NULL-safe on both engines).
-_ANDERS = """(a.organisatie_id <> :org
-  OR COALESCE(a.ingangsdatum <> s.ingangsdatum,
-    (a.ingangsdatum IS NULL) <> (s.ingangsdatum IS NULL))
-  OR COALESCE(a.einddatum <> s.einddatum, (a.einddatum IS NULL) <> (s.einddatum IS NULL)))"""
-_MET_BESTAAND = """FROM aanlevering_staging s LEFT JOIN abonnement a
-  ON a.wet = :wet AND a.gemeentecode = s.gemeentecode AND a.bsn = s.bsn"""
-_TELLING = (
-    """SELECT COUNT(*),
-  SUM(CASE WHEN s.einddatum IS NOT NULL THEN 1 ELSE 0 END),
-  SUM(CASE WHEN s.einddatum <= :peil THEN 1 ELSE 0 END),
-  SUM(CASE WHEN s.einddatum <= :peil THEN 0 WHEN a.bsn IS NULL THEN 1 ELSE 0 END),
-  SUM(CASE WHEN s.einddatum <= :peil OR a.bsn IS NULL THEN 0 WHEN """
-    + _ANDERS
-    + " THEN 1 ELSE 0 END) "
-    + _MET_BESTAAND
-)
-# Only new and changed lines are written: an unchanged one is not even locked.
-_UPSERT = (
-    """INSERT INTO abonnement (wet, gemeentecode, bsn, ingangsdatum, einddatum,
-  organisatie_id, ib_creatiedatum, ib_mutatiedatum)
-SELECT :wet, s.gemeentecode, s.bsn, s.ingangsdatum, s.einddatum, :org, :peil, :peil """
-    + _MET_BESTAAND
-    + " WHERE (s.einddatum IS NULL OR s.einddatum > :peil) AND (a.bsn IS NULL OR "
-    + _ANDERS
-    + """)
-ON CONFLICT (wet, gemeentecode, bsn) DO UPDATE SET ingangsdatum = excluded.ingangsdatum,
-  einddatum = excluded.einddatum, organisatie_id = excluded.organisatie_id,
-  ib_mutatiedatum = excluded.ib_mutatiedatum"""
-)
-_WEG_GEEINDIGD = """DELETE FROM abonnement WHERE wet = :wet AND (gemeentecode, bsn) IN
-  (SELECT s.gemeentecode, s.bsn FROM aanlevering_staging s WHERE s.einddatum <= :peil)"""
-_WEG_NIET_IN_BESTAND = """DELETE FROM abonnement WHERE wet = :wet AND organisatie_id = :org
-  AND NOT EXISTS (SELECT 1 FROM aanlevering_staging s
-    WHERE s.gemeentecode = abonnement.gemeentecode AND s.bsn = abonnement.bsn)"""
-_WEG_EINDDATUM = (
-    "DELETE FROM abonnement WHERE wet = :wet AND organisatie_id = :org AND einddatum <= :peil"
-)
-_POPULATIE = "SELECT COUNT(*) FROM abonnement WHERE wet = :wet AND organisatie_id = :org"
-_DUBBEL_ER = """SELECT 1 FROM aanlevering_staging
-  GROUP BY gemeentecode, bsn HAVING COUNT(*) > 1 LIMIT 1"""
-_DUBBEL = """SELECT d.eerste, s.regel, s.gemeentecode FROM aanlevering_staging s JOIN
-  (SELECT gemeentecode, bsn, MIN(regel) AS eerste FROM aanlevering_staging
-   GROUP BY gemeentecode, bsn HAVING COUNT(*) > 1) d
-  ON d.gemeentecode = s.gemeentecode AND d.bsn = s.bsn
-ORDER BY d.eerste, s.regel"""
-_ALLEEN_LAATSTE = """DELETE FROM aanlevering_staging WHERE regel NOT IN
-  (SELECT MAX(regel) FROM aanlevering_staging GROUP BY gemeentecode, bsn)"""
+def _snel(
+    conn: Connection, items: Iterable[AanleverRegel | Melding], p: dict[str, object]
+) -> tuple[_Inlezing, Telling | None]:
+    """The fast way; None instead of a Telling when the exact way must be taken (a double),
+    or when the file has errors (then nothing is applied at all)."""
+    snel = toepasser(conn, p)
+    try:
+        res = _stage(items, snel.partij)
+    finally:
+        snel.stop()
+    return res, None if res.fouten else snel.klaar()
 
 
-def _create_staging(conn: Connection) -> None:
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGING}")
-    suffix = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
-    conn.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE {STAGING} (regel INTEGER NOT NULL, "
-        "gemeentecode VARCHAR(4) NOT NULL, bsn VARCHAR(9) NOT NULL, "
-        f"ingangsdatum DATE, einddatum DATE){suffix}"
-    )
-
-
-def _sql(conn: Connection, sql: str, params: dict[str, object]) -> CursorResult[Any]:
-    statement = text(sql)
-    if ":peil" in sql:
-        statement = statement.bindparams(bindparam("peil", type_=Date))
-    return conn.execute(statement, params)
-
-
-def _opsomming(nummers: list[int]) -> str:
-    woorden = [str(n) for n in nummers[:10]]
-    if len(nummers) > 10:
-        return ", ".join(woorden) + f" en nog {len(nummers) - 10} regels"
-    return woorden[0] if len(woorden) == 1 else ", ".join(woorden[:-1]) + " en " + woorden[-1]
-
-
-def _dubbel(regels: list[int], code: str) -> Melding:
-    tekst = (
-        f"hetzelfde BSN staat voor gemeentecode {code} ook op regel {_opsomming(regels[1:])}; "
-        f"de laatste regel ({regels[-1]}) telt"
-    )
-    return Melding(regels[0], "BSN", tekst)
-
-
-def _dubbele(conn: Connection, waarschuwingen: Meldingen) -> None:
-    """A BSN twice for one gemeentecode: a warning naming the lines; the last line wins."""
-    if conn.exec_driver_sql(_DUBBEL_ER).first() is None:
-        return
-    groep: list[int] = []
-    code = ""
-    for eerste, regel, gemeentecode in conn.exec_driver_sql(_DUBBEL):
-        if groep and eerste != groep[0]:
-            waarschuwingen.add(_dubbel(groep, code))
-            groep = []
-        groep.append(regel)
-        code = gemeentecode
-    if groep:
-        waarschuwingen.add(_dubbel(groep, code))
-        conn.exec_driver_sql(_ALLEEN_LAATSTE)
-
-
-def _apply(conn: Connection, p: dict[str, object], *, initieel: bool) -> Aantallen:
-    telling = _sql(conn, _TELLING, p).one()
-    uniek, met_einddatum, geeindigd, nieuw, gewijzigd = (int(v or 0) for v in telling)
-    _sql(conn, _WEG_GEEINDIGD, p)
-    _sql(conn, _UPSERT, p)
-    bewaard = uniek - geeindigd
-    common = {
-        "nieuw": nieuw,
-        "gewijzigd": gewijzigd,
-        "ongewijzigd": bewaard - nieuw - gewijzigd,
-        "met_einddatum": met_einddatum,
-    }
-    if initieel:
-        weg = _sql(conn, _WEG_NIET_IN_BESTAND, p).rowcount
-        return Aantallen(**common, beeindigd=geeindigd, verwijderd=weg)
-    beeindigd = geeindigd + _sql(conn, _WEG_EINDDATUM, p).rowcount
-    populatie = int(_sql(conn, _POPULATIE, p).scalar_one())
-    return Aantallen(**common, beeindigd=beeindigd, niet_in_bestand=populatie - bewaard)
+def _exact(
+    conn: Connection, items: Iterable[AanleverRegel | Melding], p: dict[str, object]
+) -> tuple[_Inlezing, Telling]:
+    res = _stage(items, lambda rows: stage(conn, rows))
+    dubbele(conn, res.waarschuwingen)
+    return res, pas_toe(conn, p)
 
 
 def _verwerk(
@@ -326,14 +270,20 @@ def _verwerk(
 ) -> tuple[int, Verslag]:
     org_id = _lock(conn, opdracht.gemeente)
     toets = _toets(conn, org_id, opdracht)
-    _create_staging(conn)
-    res = _stage(conn, lees(toets))
+    create_staging(conn)
+    p: dict[str, object] = {"wet": str(opdracht.wet), "org": org_id, "peil": opdracht.peildatum}
+    savepoint = conn.begin_nested()
+    res, telling = _snel(conn, lees(toets), p)
     if res.fouten:
+        savepoint.rollback()
         return org_id, _verslag(opdracht, ontvangen, res, None)
-    _dubbele(conn, res.waarschuwingen)
-    params = {"wet": str(opdracht.wet), "org": org_id, "peil": opdracht.peildatum}
-    aantallen = _apply(conn, params, initieel=opdracht.initieel)
-    conn.exec_driver_sql(f"DROP TABLE {STAGING}")
+    if telling is None:  # a (gemeentecode, bsn) twice: read the file again, the exact way
+        savepoint.rollback()
+        res, telling = _exact(conn, lees(toets), p)
+    else:
+        savepoint.commit()
+    aantallen = _aantallen(conn, p, telling, initieel=opdracht.initieel)
+    drop_staging(conn)
     return org_id, _verslag(opdracht, ontvangen, res, aantallen)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from enum import Enum
 from typing import BinaryIO
 
 from sqlalchemy import Engine
@@ -47,17 +47,28 @@ def _te_groot(raw: BinaryIO, max_bytes: int) -> Melding | None:
     )
 
 
-class _Datums(dict[str, "date | str | None"]):
-    """dd-mm-jjjj to a date, or to the reason it is none; a file repeats few distinct dates."""
+class _Ongeldig(Enum):
+    """The mark of a field value that is wrong; its message is made on the slow path."""
+
+    DATUM = "datum"
+
+
+ONGELDIG = _Ongeldig.DATUM
+_tuple_new = tuple.__new__
+
+
+class _Datums(dict[str, "str | _Ongeldig | None"]):
+    """dd-mm-jjjj to the ISO date the store takes (jjjj-mm-dd), or ONGELDIG; a file repeats few
+    distinct dates. The check is parse_datum's (the one date rule)."""
 
     def __init__(self) -> None:
         super().__init__({"": None})
 
-    def __missing__(self, waarde: str) -> date | str:
+    def __missing__(self, waarde: str) -> str | _Ongeldig:
         try:
-            result: date | str = parse_datum(waarde)
-        except DatumFout as exc:
-            result = str(exc)
+            result: str | _Ongeldig = parse_datum(waarde).isoformat()
+        except DatumFout:
+            result = ONGELDIG
         if len(self) < _MAX_CACHE:
             self[waarde] = result
         return result
@@ -91,19 +102,24 @@ def parse_aanlevering(
         if isinstance(item, Melding):
             yield item
             continue
-        # The fast path, inline (100,000 lines is the normal case): every field right.
-        if len(item.velden) == 4:
+        # The fast path, inline (100,000 lines is the normal case): every field right. Each
+        # check is a dict lookup or the elfproef; a Melding is only made on the slow path.
+        try:
             bsn, code, ingang, eind = item.velden
-            ingangsdatum, einddatum = datums[ingang], datums[eind]
-            if (
-                not codes[code]
-                and not isinstance(ingangsdatum, str)
-                and not isinstance(einddatum, str)
-                and elfproef(bsn)
-            ):
-                yield AanleverRegel(item.nummer, code, bsn, ingangsdatum, einddatum)
-                continue
-        yield from _fouten(item, datums, codes)
+        except ValueError:
+            yield _aantal_fout(item)
+            continue
+        ingangsdatum, einddatum = datums[ingang], datums[eind]
+        if (
+            not codes[code]
+            and ingangsdatum is not ONGELDIG
+            and einddatum is not ONGELDIG
+            and elfproef(bsn)
+        ):
+            # An AanleverRegel without NamedTuple's Python-level __new__ (as its _make does).
+            yield _tuple_new(AanleverRegel, (item.nummer, code, bsn, ingangsdatum, einddatum))
+            continue
+        yield from _fouten(item, codes)
 
 
 def _aantal_fout(regel: Regel) -> Melding:
@@ -116,17 +132,21 @@ def _aantal_fout(regel: Regel) -> Melding:
     return Melding(regel.nummer, None, tekst)
 
 
-def _fouten(regel: Regel, datums: _Datums, codes: _Codes) -> list[Melding]:
-    """Every problem of a line that is not right, field by field."""
-    if len(regel.velden) != len(VELDEN):
-        return [_aantal_fout(regel)]
-    n = regel.nummer
-    redenen = (
-        bsn_fout(regel.velden[0]),
-        codes[regel.velden[1]],
-        *(d if isinstance(d := datums[w], str) else None for w in regel.velden[2:]),
-    )
-    return [Melding(n, veld, r) for veld, r in zip(VELDEN, redenen, strict=True) if r]
+def _datum_fout(waarde: str) -> str | None:
+    if not waarde:
+        return None
+    try:
+        parse_datum(waarde)
+    except DatumFout as exc:
+        return str(exc)
+    return None
+
+
+def _fouten(regel: Regel, codes: _Codes) -> list[Melding]:
+    """Every problem of a four-field line that is not right, field by field."""
+    bsn, code, ingang, eind = regel.velden
+    redenen = (bsn_fout(bsn), codes[code], _datum_fout(ingang), _datum_fout(eind))
+    return [Melding(regel.nummer, veld, r) for veld, r in zip(VELDEN, redenen, strict=True) if r]
 
 
 def _gemeentecode_fout(code: str, toets: GemeenteToets | None) -> str | None:
