@@ -247,14 +247,14 @@ def _verslag(
 def _snel(
     conn: Connection, items: Iterable[AanleverRegel | Melding], p: dict[str, object]
 ) -> tuple[_Inlezing, Telling | None]:
-    """The fast way; None instead of a Telling when the exact way must be taken (a double),
-    or when the file has errors (then nothing is applied at all)."""
+    """The fast way; None instead of a Telling when the exact way must be taken (a double, on
+    SQLite), or when the file has errors (then nothing is applied at all)."""
     snel = toepasser(conn, p)
     try:
         res = _stage(items, snel.partij)
     finally:
         snel.stop()
-    return res, None if res.fouten else snel.klaar()
+    return res, None if res.fouten else snel.klaar(res.waarschuwingen)
 
 
 def _exact(
@@ -277,7 +277,7 @@ def _verwerk(
     if res.fouten:
         savepoint.rollback()
         return org_id, _verslag(opdracht, ontvangen, res, None)
-    if telling is None:  # a (gemeentecode, bsn) twice: read the file again, the exact way
+    if telling is None:  # a double (SQLite), or a conflict: read the file again, the exact way
         savepoint.rollback()
         res, telling = _exact(conn, lees(toets), p)
     else:
