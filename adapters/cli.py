@@ -333,7 +333,12 @@ def demo(ctx: Context, als_leeg: bool, datum: Any) -> None:
             return
         raise Afgekeurd("de database is niet leeg; de demo vult alleen een lege database")
     demo_set = demo_data.fill(ctx.engine, ctx.sessions, peildatum(datum))
+    verslagen = demo_data.deliver_populations(ctx.engine, demo_set, peildatum(datum))
     _print_demo(demo_set, ctx.settings.public_url)
+    for g, verslag in zip(demo_data.POPULATIE, verslagen, strict=True):
+        click.echo(f"Wmo-populatie van {g}: {verslag.aantal_regels} regels, {verslag.status}")
+    click.echo("Maak de signalen van vandaag: samenloop signalen run")
+    click.echo("en haal ze op: samenloop signalen export --gemeente 0363")
 
 
 def _print_demo(demo_set: demo_data.DemoSet, url: str) -> None:

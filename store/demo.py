@@ -1,18 +1,23 @@
-"""A small synthetic demo set: test-range BSNs, a register with every status, three gemeenten."""
+"""A small synthetic demo set: test-range BSNs, a register with every status, three gemeenten,
+and a Wmo population for each, so that the first nightly run has signals to show."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.bsn import elfproef
+from store.meldingen import Melding
 from store.models import Organisatie, OrganisatieToken, WlzRegister
 from store.organisaties import add_gemeente, token_digest
+from store.populatie import AanleverRegel, GemeenteToets, Opdracht, verwerk_aanlevering
 from store.register import RegisterRegel, load_feed
+from store.rollen import Wet
+from store.verslag import Verslag
 
 TEST_RANGE = (999_900_006, 999_999_990)
 
@@ -29,6 +34,11 @@ class DemoGemeente:
     code: str
     samenwerking: tuple[str, ...]
     token: str
+
+    @property
+    def mail(self) -> str:
+        """The productbeheerder's address (RFC 2606's reserved .example: never delivered)."""
+        return f"productbeheer@{self.code}.demo.example"
 
 
 # Demo tokens are fixed so that the README's examples can be pasted; they exist only in a
@@ -50,11 +60,27 @@ RECORDS = (
 )
 
 
+# The Wmo population per aanleverende gemeente: (gemeentecode, client, begins later). A client
+# is the index of a register record (RECORDS), or "z0"/"z1" for a BSN without samenloop.
+# "Begins later": the subscription's ingangsdatum lies after the peildatum (not lopend yet).
+POPULATIE: dict[str, tuple[tuple[str, int | str, bool], ...]] = {
+    "0363": (("0363", 0, False), ("0437", 1, False), ("0363", 2, False), ("0363", "z0", False)),
+    "0599": (("0599", 3, False), ("0599", 4, False), ("0599", 0, False)),
+    "0344": (("0344", 5, True), ("0344", "z1", False)),
+}
+SINDS = date(2024, 1, 1)  # the ingangsdatum of every lopende demo subscription
+
+
 @dataclass(frozen=True)
 class DemoSet:
     gemeenten: tuple[DemoGemeente, ...]
     register: tuple[RegisterRegel, ...]
     zonder_samenloop: tuple[str, ...]
+
+    def bsn(self, client: int | str) -> str:
+        if isinstance(client, int):
+            return self.register[client].bsn
+        return self.zonder_samenloop[int(client[1:])]
 
 
 def demo_set() -> DemoSet:
@@ -63,6 +89,37 @@ def demo_set() -> DemoSet:
         RegisterRegel(i, "T", next(bsns), *record) for i, record in enumerate(RECORDS, start=1)
     )
     return DemoSet(GEMEENTEN, register, (next(bsns), next(bsns)))
+
+
+def _regels(demo: DemoSet, gemeente: str, peildatum: date) -> list[AanleverRegel]:
+    later = (peildatum + timedelta(days=30)).isoformat()
+    return [
+        AanleverRegel(n, code, demo.bsn(client), later if begint_later else SINDS.isoformat(), None)
+        for n, (code, client, begint_later) in enumerate(POPULATIE[gemeente], start=1)
+    ]
+
+
+def _lezer(
+    regels: list[AanleverRegel],
+) -> Callable[[GemeenteToets], Iterator[AanleverRegel | Melding]]:
+    def lees(toets: GemeenteToets) -> Iterator[AanleverRegel | Melding]:
+        for regel in regels:
+            fout = toets(regel.gemeentecode)
+            yield Melding(regel.regel, "Gemeentecode", fout) if fout else regel
+
+    return lees
+
+
+def deliver_populations(engine: Engine, demo: DemoSet, peildatum: date) -> list[Verslag]:
+    """Each demo gemeente delivers its Wmo population (an initial aanlevering, the normal way)."""
+    return [
+        verwerk_aanlevering(
+            engine,
+            Opdracht(gemeente, Wet.WMO, "demo-populatie.csv", peildatum, initieel=True),
+            _lezer(_regels(demo, gemeente, peildatum)),
+        )
+        for gemeente in POPULATIE
+    ]
 
 
 def is_empty(sessions: sessionmaker[Session]) -> bool:
@@ -77,7 +134,9 @@ def fill(engine: Engine, sessions: sessionmaker[Session], peildatum: date) -> De
     demo = demo_set()
     with sessions.begin() as session:
         for g in demo.gemeenten:
-            add_gemeente(session, g.code, samenwerking=g.samenwerking, peildatum=peildatum)
+            add_gemeente(
+                session, g.code, samenwerking=g.samenwerking, mail=g.mail, peildatum=peildatum
+            )
             session.flush()
             org = session.scalar(select(Organisatie).where(Organisatie.code == g.code))
             assert org is not None

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
 from itertools import islice
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -158,22 +156,6 @@ def test_why_a_changed_signal_was_made(engine: Engine, sessions: sessionmaker[Se
         "Ja",
         date(2026, 2, 10),
     )
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[int, list[bytes]]]:
-    received: list[bytes] = []
-
-    class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            received.append(envelope.content)
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, received
-    controller.stop()
 
 
 def test_mail_per_file_and_retry_when_the_server_was_down(
