@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Date, case, func, literal_column, select
+from sqlalchemy import Connection, Date, Select, Subquery, case, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from store.datums import AMSTERDAM
@@ -86,38 +86,32 @@ def _dag(dialect: str, start: datetime, end: datetime) -> ColumnElement[Any]:
     return case(*whens[:-1], else_=whens[-1][1]) if len(whens) > 1 else whens[0][1]
 
 
-def _telling(conn: Connection, van: date, tot: date) -> Any:
+def _per_call(dialect: str, van: date, tot: date) -> Subquery:
+    """Each audit record of the period with its Amsterdam day (no BSN is selected)."""
     start, end = dag_begin(van), dag_begin(tot + timedelta(days=1))
-    per_call = (
-        select(
-            _dag(conn.dialect.name, start, end).label("dag"),
-            _A.organisatie_id,
-            _A.operatie,
-            _A.uitkomst,
-        )
-        .where(_A.tijdstip >= start, _A.tijdstip < end)
-        .subquery()
-    )
-    c = per_call.c
+    dag = _dag(dialect, start, end).label("dag")
+    query = select(dag, _A.organisatie_id, _A.operatie, _A.uitkomst)
+    return query.where(_A.tijdstip >= start, _A.tijdstip < end).subquery()
 
-    def aantal(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return func.sum(case((condition, 1), else_=0))
 
-    return (
-        select(
-            c.dag,
-            Organisatie.rol,
-            Organisatie.code,
-            func.count(),
-            aantal(c.operatie == Operatie.REGISTERTOETS.value),
-            aantal(c.operatie == Operatie.UITGEBREID.value),
-            aantal(c.uitkomst == "JA"),
-            aantal(c.uitkomst == "NEE"),
-        )
-        .join(Organisatie, Organisatie.id == c.organisatie_id)
-        .group_by(c.dag, Organisatie.rol, Organisatie.code)
-        .order_by(c.dag, Organisatie.rol, Organisatie.code)
-    )
+def _aantal(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _telling(conn: Connection, van: date, tot: date) -> Select[Any]:
+    c = _per_call(conn.dialect.name, van, tot).c
+    per_dag: Select[Any] = select(
+        c.dag,
+        Organisatie.rol,
+        Organisatie.code,
+        func.count(),
+        _aantal(c.operatie == Operatie.REGISTERTOETS.value),
+        _aantal(c.operatie == Operatie.UITGEBREID.value),
+        _aantal(c.uitkomst == "JA"),
+        _aantal(c.uitkomst == "NEE"),
+    ).join(Organisatie, Organisatie.id == c.organisatie_id)
+    groups = (c.dag, Organisatie.rol, Organisatie.code)
+    return per_dag.group_by(*groups).order_by(*groups)
 
 
 def _as_date(value: date | str) -> date:
