@@ -370,11 +370,14 @@ def main() -> None:
 
 def _register_groups() -> None:
     """Command groups live in their own modules, which import the helpers above."""
+    from adapters.cli_beheer import audit, bewaartermijn  # noqa: PLC0415
     from adapters.cli_populatie import populatie  # noqa: PLC0415
     from adapters.cli_signalen import signalen  # noqa: PLC0415
 
     cli.add_command(populatie)
     cli.add_command(signalen)
+    cli.add_command(audit)
+    cli.add_command(bewaartermijn)
 
 
 _register_groups()

@@ -42,6 +42,7 @@ def _send(start: StartResponse, status: str, body: bytes, *extra: tuple[str, str
 
 def _send_fault(start: StartResponse, fout: SoapFout, message_id: str | None = None) -> list[bytes]:
     extra = [("WWW-Authenticate", CHALLENGE)] if fout.code is Code.NIET_GEAUTHENTICEERD else []
+    extra += fout.headers
     return _send(start, fout.status, envelope.fault(fout, message_id), *extra)
 
 
@@ -80,8 +81,9 @@ class _Checkers(threading.local):
 class _Soap:
     """The POST handler, after the credentials check and the body limit."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, limiet: int) -> None:
         self.engine = engine
+        self.limiet = limiet
         self.checkers = _Checkers()
         self.operations = dispatch.operations(shared_application())
 
@@ -94,7 +96,7 @@ class _Soap:
 
     def _answer(self, verzoek: envelope.Verzoek, creds: Credentials) -> bytes:
         operation = self._operation(verzoek.operatie)
-        model = dispatch.call(operation, verzoek.operatie, Aanroep(self.engine, creds))
+        model = dispatch.call(operation, verzoek.operatie, Aanroep(self.engine, creds, self.limiet))
         body = dispatch.response_xml(operation, model)
         return envelope.answer(body, verzoek.message_id, operation.action)
 
@@ -128,7 +130,11 @@ def _authenticated(settings: Settings, post: WsgiApp) -> WsgiApp:
 def create_soap_app(settings: Settings, engine: Engine) -> WsgiApp:
     tame_spyne_logging()
     wsdl = served_wsdl(settings.public_url)
-    limited = limit_body(_Soap(engine).post, lambda _env: settings.max_body, _too_large)
+    limited = limit_body(
+        _Soap(engine, settings.registertoets_limiet).post,
+        lambda _env: settings.max_body,
+        _too_large,
+    )
     post = _authenticated(settings, limited)
 
     def app(environ: Environ, start: StartResponse) -> Iterable[bytes]:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from store.auth import NietGeauthenticeerd
 from store.registertoets import BsnOngeldig, GeenToegang
+from store.toetslimiet import TeVeelVerzoeken
 
 log = logging.getLogger("samenloop.soap")
 
@@ -25,6 +26,7 @@ class Code(StrEnum):
     NIET_GEAUTHENTICEERD = "NIET_GEAUTHENTICEERD"
     GEEN_GEMEENTE = "GEEN_GEMEENTE"
     TE_GROOT = "TE_GROOT"
+    TE_VEEL_VERZOEKEN = "TE_VEEL_VERZOEKEN"
     ONGELDIGE_ENVELOP = "0001"
     NIET_CONFORM_XSD = "0004"
     NIET_BESCHIKBAAR = "0051"
@@ -36,19 +38,33 @@ _STATUS = {Code.NIET_GEAUTHENTICEERD: "401 Unauthorized", Code.TE_GROOT: "413 Co
 class SoapFout(Exception):
     """A fault to answer with; `omschrijving` is safe to send (it never repeats input)."""
 
-    def __init__(self, faultcode: str, code: Code, omschrijving: str) -> None:
+    def __init__(
+        self,
+        faultcode: str,
+        code: Code,
+        omschrijving: str,
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         super().__init__(omschrijving)
         self.faultcode = faultcode
         self.code = code
         self.omschrijving = omschrijving
+        self.headers = headers
 
     @property
     def status(self) -> str:
         return _STATUS.get(self.code, "500 Internal Server Error")
 
 
-def client(code: Code, omschrijving: str) -> SoapFout:
-    return SoapFout("Client", code, omschrijving)
+def client(code: Code, omschrijving: str, *headers: tuple[str, str]) -> SoapFout:
+    return SoapFout("Client", code, omschrijving, headers)
+
+
+def te_veel_verzoeken(exc: TeVeelVerzoeken) -> SoapFout:
+    """HTTP 500 like every other fault (a SOAP 1.1 fault travels with 500, and a 429 would make
+    JAX-WS and .NET clients throw a transport error without the typed `fout`); Retry-After is
+    sent as well, for clients that look."""
+    return client(Code.TE_VEEL_VERZOEKEN, str(exc), ("Retry-After", str(exc.wacht)))
 
 
 NIET_GEAUTHENTICEERD = client(
@@ -69,17 +85,26 @@ def _log_unexpected(exc: BaseException) -> None:
     log.error("registertoets: onverwachte fout %s\n%s", type(exc).__name__, frames)
 
 
-def from_exception(exc: Exception) -> SoapFout:
-    """Map what the core (or anything under it) raised to the fault the caller gets."""
-    if isinstance(exc, SoapFout):
-        return exc
+def _refusal(exc: Exception) -> SoapFout | None:
+    """The core's refusals of what the caller sent or may do: Client faults."""
     if isinstance(exc, NietGeauthenticeerd):
         return NIET_GEAUTHENTICEERD
     if isinstance(exc, GeenToegang):
         return GEEN_GEMEENTE
+    if isinstance(exc, TeVeelVerzoeken):
+        return te_veel_verzoeken(exc)
     if isinstance(exc, BsnOngeldig):
         # The core's message names the reason and never repeats the value.
         return client(Code.BSN_ONGELDIG, str(exc))
+    return None
+
+
+def from_exception(exc: Exception) -> SoapFout:
+    """Map what the core (or anything under it) raised to the fault the caller gets."""
+    if isinstance(exc, SoapFout):
+        return exc
+    if (refusal := _refusal(exc)) is not None:
+        return refusal
     if isinstance(exc, DBAPIError | PoolTimeout):
         log.error("registertoets: database niet bereikbaar (%s)", type(exc).__name__)
         return NIET_BESCHIKBAAR

@@ -30,6 +30,7 @@ class Aanroep(NamedTuple):
 
     engine: Engine
     credentials: Credentials | None
+    limiet: int  # registertoetsen per organisation per minute (0: none)
 
 
 class RegistertoetsAntwoord(ComplexModel):  # type: ignore[misc]
@@ -84,7 +85,9 @@ def _result(model: type[Any]) -> Any:
 
 def _toets(ctx: Any, bsn: str | None, operatie: Operatie) -> Toetsuitslag:
     aanroep: Aanroep = ctx.udc
-    return registertoets(aanroep.engine, aanroep.credentials, bsn or "", operatie)
+    return registertoets(
+        aanroep.engine, aanroep.credentials, bsn or "", operatie, limiet=aanroep.limiet
+    )
 
 
 class RegistertoetsService(ServiceBase):  # type: ignore[misc]

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -129,6 +130,11 @@ class AuditRegistertoets(Base):
     """One record per registertoets: the only place that holds who looked up which BSN."""
 
     __tablename__ = "audit_registertoets"
+    # An organisation's calls by time: the rate limit counts its last minute in the registertoets
+    # query itself (store/toetslimiet.py), the retention purge walks it per organisation.
+    __table_args__ = (
+        Index("ix_audit_registertoets_organisatie_tijdstip", "organisatie_id", "tijdstip"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     tijdstip: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     organisatie_id: Mapped[int] = mapped_column(ForeignKey("organisatie.id"))

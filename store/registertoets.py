@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, insert
+from sqlalchemy import Connection, Engine, Row, Select, and_, bindparam, insert
 
 from store.auth import (
     CALLER_QUERIES,
@@ -19,6 +20,7 @@ from store.auth import (
 from store.bsn import bsn_fout
 from store.models import AuditRegistertoets, Organisatie, WlzRegister
 from store.rollen import Recht, Rol, mag
+from store.toetslimiet import params, vol, weiger
 
 MELDING_NEE = "geen samenloop gevonden"
 
@@ -57,15 +59,26 @@ _RECORD = (
     WlzRegister.einddatum,
 )
 _ROLLEN = [rol.value for rol in Rol if mag(rol, Recht.REGISTERTOETS)]
+_VOL = vol(Organisatie.id)
+
+
+def _with_record(query: Select[int, str, str], limited: bool) -> Select[Any]:
+    """The caller query with the register record joined only for a caller whose role may run
+    the registertoets and, with a rate limit, only while it is under the limit: no record comes
+    out of the register for anyone else. `vol` says which of the two kept the record out."""
+    gate = [_VOL.is_(None)] if limited else []
+    on = and_(WlzRegister.bsn == bindparam("bsn"), Organisatie.rol.in_(_ROLLEN), *gate)
+    joined: Select[Any] = query.add_columns(*_RECORD).outerjoin(WlzRegister, on)
+    return joined.add_columns(_VOL.is_not(None).label("vol")) if limited else joined
+
+
 # Built once: constructing a statement and its cache key costs more than running it. The
-# caller and the register record come in one round trip: the record is joined only for a
-# caller whose role may run the registertoets, so nothing is looked up for anyone else.
+# caller, the rate count and the register record come in one round trip.
 _AUDIT = insert(AuditRegistertoets)
 _CALLER_AND_RECORD = {
-    key: query.add_columns(*_RECORD).outerjoin(
-        WlzRegister, and_(WlzRegister.bsn == bindparam("bsn"), Organisatie.rol.in_(_ROLLEN))
-    )
+    (key, limited): _with_record(query, limited)
     for key, query in CALLER_QUERIES.items()
+    for limited in (False, True)
 }
 
 
@@ -92,36 +105,51 @@ def _refuse(conn: Connection, caller: Caller, operatie: Operatie, reden: str) ->
     return BsnOngeldig(f"BSN ongeldig: {reden}")
 
 
+def _caller_and_record(
+    conn: Connection, creds: Credentials | None, bsn: str, limiet: int, nu: datetime
+) -> Row[Any]:
+    key, values = caller_params(creds)
+    gate = params(limiet, nu) if limiet else {}
+    row = conn.execute(_CALLER_AND_RECORD[key, limiet > 0], {**values, **gate, "bsn": bsn}).first()
+    if row is None:
+        raise NietGeauthenticeerd
+    return row
+
+
 def _toets(
-    conn: Connection, creds: Credentials | None, operatie: Operatie, bsn: str
+    conn: Connection, creds: Credentials | None, operatie: Operatie, bsn: str, limiet: int
 ) -> Toetsuitslag | Exception:
     reden = bsn_fout(bsn)
     if reden is not None:
         return _refuse(conn, identify(conn, creds), operatie, reden)
-    key, params = caller_params(creds)
-    row = conn.execute(_CALLER_AND_RECORD[key], {**params, "bsn": bsn}).first()
-    if row is None:
-        raise NietGeauthenticeerd
+    nu = datetime.now(UTC)
+    row = _caller_and_record(conn, creds, bsn, limiet, nu)
     caller = Caller(row.id, row.rol, row.code)
     if not mag(caller.rol, Recht.REGISTERTOETS):
         return _refuse(conn, caller, operatie, "")
+    if limiet and row.vol:
+        return weiger(conn, caller.organisatie_id, limiet, nu)
     found = row.wlz_status is not None
-    uitslag = Toetsuitslag(True, bsn, *row[3:]) if found else Toetsuitslag(samenloop=False)
+    uitslag = Toetsuitslag(True, bsn, *row[3:7]) if found else Toetsuitslag(samenloop=False)
     _audit(conn, caller, operatie, bsn, "JA" if found else "NEE")
     return uitslag
 
 
 def registertoets(
-    engine: Engine, creds: Credentials | None, bsn: str, operatie: Operatie
+    engine: Engine, creds: Credentials | None, bsn: str, operatie: Operatie, *, limiet: int
 ) -> Toetsuitslag:
-    """Identify the caller, check and look up the BSN, audit, commit; then answer or raise."""
+    """Identify the caller, check and look up the BSN, audit, commit; then answer or raise.
+
+    `limiet`: registertoetsen per organisation per minute (0: none); over it TeVeelVerzoeken,
+    and nothing is looked up or audited (store/toetslimiet.py).
+    """
     # Every call writes (the audit). On SQLite take the write lock at BEGIN: a deferred
     # transaction that reads and then writes fails at once ("database is locked", no busy wait)
     # when another process committed in between, as concurrent workers do.
     with engine.connect() as conn:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
-            outcome = _toets(conn, creds, operatie, bsn)
+            outcome = _toets(conn, creds, operatie, bsn, limiet)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome

@@ -73,6 +73,11 @@ class Settings:
     oin_header: str = "X-Samenloop-OIN"
     trusted_proxies: tuple[IpNetwork, ...] = field(default_factory=tuple)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    # Registertoetsen per organisation per minute (0: no limit); see store/toetslimiet.py.
+    registertoets_limiet: int = 60
+    # Retention in months (0: keep everything of that kind); see store/bewaartermijn.py.
+    bewaar_audit: int = 24
+    bewaar_signalen: int = 24
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -86,4 +91,9 @@ class Settings:
             oin_header=env.get("SAMENLOOP_OIN_HEADER", "").strip() or cls.oin_header,
             trusted_proxies=_networks(env.get("SAMENLOOP_TRUSTED_PROXIES", "")),
             smtp=SmtpSettings.from_env(env),
+            registertoets_limiet=_int(
+                env, "SAMENLOOP_REGISTERTOETS_LIMIET", cls.registertoets_limiet
+            ),
+            bewaar_audit=_int(env, "SAMENLOOP_BEWAAR_AUDIT", cls.bewaar_audit),
+            bewaar_signalen=_int(env, "SAMENLOOP_BEWAAR_SIGNALEN", cls.bewaar_signalen),
         )

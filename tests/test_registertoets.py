@@ -43,13 +43,13 @@ def _audit(sessions: sessionmaker[Session]) -> list[tuple[str, str | None, str]]
 
 def test_ja_nee_and_the_audit(engine: Engine, sessions: sessionmaker[Session], token: str) -> None:
     creds = Credentials(token=token)
-    ja = registertoets(engine, creds, JA, Operatie.UITGEBREID)
+    ja = registertoets(engine, creds, JA, Operatie.UITGEBREID, limiet=0)
     assert ja == Toetsuitslag(True, JA, "Ja", date(2026, 2, 10), date(2026, 2, 15), None)
     assert ja.melding is None
-    nee = registertoets(engine, creds, NEE, Operatie.REGISTERTOETS)
+    nee = registertoets(engine, creds, NEE, Operatie.REGISTERTOETS, limiet=0)
     assert nee == Toetsuitslag(False) and nee.melding == "geen samenloop gevonden"
     with pytest.raises(BsnOngeldig) as exc:
-        registertoets(engine, creds, "999900007", Operatie.REGISTERTOETS)
+        registertoets(engine, creds, "999900007", Operatie.REGISTERTOETS, limiet=0)
     assert "999900007" not in str(exc.value)
     assert _audit(sessions) == [
         ("RegistertoetsUitgebreid", JA, "JA"),
@@ -66,7 +66,7 @@ def test_unknown_callers_look_nothing_up(
     engine: Engine, sessions: sessionmaker[Session], token: str, creds: Credentials | None
 ) -> None:
     with pytest.raises(NietGeauthenticeerd):
-        registertoets(engine, creds, JA, Operatie.REGISTERTOETS)
+        registertoets(engine, creds, JA, Operatie.REGISTERTOETS, limiet=0)
     assert _audit(sessions) == []
     with sessions() as s:
         assert s.scalar(select(WlzRegister.bsn)) == JA
@@ -88,6 +88,7 @@ def test_concurrent_workers_all_get_an_answer(
                     Credentials(token="demo-amsterdam"),
                     demo.register[0].bsn,
                     Operatie.REGISTERTOETS,
+                    limiet=0,
                 )
         except Exception as exc:
             failures.append(exc)

@@ -22,6 +22,7 @@ from store.auth import CHALLENGE, NietGeauthenticeerd
 from store.db import DatabaseUnavailable
 from store.populatie import AanleveringFout
 from store.registertoets import BsnOngeldig, GeenToegang
+from store.toetslimiet import TeVeelVerzoeken
 from store.verslag import Verslag
 
 TYPE_PREFIX = "urn:samenloop:probleem:"
@@ -38,6 +39,7 @@ SOORTEN: dict[int, tuple[str, str]] = {
     406: ("niet-aanvaardbaar", "Antwoordformaat niet beschikbaar"),
     413: ("te-groot", "Verzoek te groot"),
     415: ("mediatype-niet-ondersteund", "Mediatype niet ondersteund"),
+    429: ("te-veel-verzoeken", "Te veel verzoeken"),
     500: ("interne-fout", "Interne fout"),
     503: ("niet-beschikbaar", "Dienst niet beschikbaar"),
 }
@@ -146,6 +148,14 @@ def _geen_aanleverende_gemeente(_: Exception) -> Problem:
     return Problem(403, "Deze organisatie is niet geregistreerd als aanleverende gemeente.")
 
 
+def _te_veel_verzoeken(exc: TeVeelVerzoeken) -> Problem:
+    detail = (
+        f"Te veel registertoetsen: deze organisatie mag er {exc.limiet} per minuut doen. "
+        f"Probeer het over {exc.wacht} seconde(n) opnieuw."
+    )
+    return Problem(429, detail, headers={"Retry-After": str(exc.wacht)})
+
+
 def _niet_beschikbaar(_: Exception) -> Problem:
     return Problem(503, "De database is niet bereikbaar. Probeer het later opnieuw.")
 
@@ -171,6 +181,7 @@ _MAPPERS: tuple[
     (GeenToegang, _geen_toegang),
     (AanleveringFout, _geen_aanleverende_gemeente),
     (BsnOngeldig, _bsn_ongeldig),
+    (TeVeelVerzoeken, _te_veel_verzoeken),
     (_DB_FAILURES, _niet_beschikbaar),
     (falcon.HTTPError, _from_falcon),
 )

@@ -78,7 +78,8 @@ class RegistertoetsResource:
         except Problem:
             require_right(self._engine, creds, Recht.REGISTERTOETS)
             raise
-        uitslag = registertoets(self._engine, creds, bsn, OPERATIE)
+        limiet = self._settings.registertoets_limiet
+        uitslag = registertoets(self._engine, creds, bsn, OPERATIE, limiet=limiet)
         resp.content_type = JSON
         resp.data = uitslag_json(uitslag)
 

@@ -187,7 +187,7 @@ def test_unsupported_methods_are_405_with_allow(
 def test_an_unexpected_error_is_500_logged_without_the_bsn(
     client: httpx.Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(*args: object) -> None:
+    def broken(*args: object, **_: object) -> None:
         raise RuntimeError(f"kapot bij BSN {args[2]}")
 
     monkeypatch.setattr(resources, "registertoets", broken)

@@ -110,7 +110,8 @@ def test_registertoets_on_the_same_records(engine: Engine, sessions: sessionmake
     with sessions.begin() as session:
         token = new_token(session, "0363")
     answers = [
-        registertoets(engine, Credentials(token=token), b, Operatie.REGISTERTOETS) for b in bsns
+        registertoets(engine, Credentials(token=token), b, Operatie.REGISTERTOETS, limiet=0)
+        for b in bsns
     ]
     assert [(a.samenloop, a.wlz_status) for a in answers] == [
         (False, None),

@@ -144,7 +144,7 @@ def _spyne_reference(engine: Engine) -> Callable[[bytes], bytes]:
     spyne_app = application()
 
     def set_udc(ctx: Any) -> None:
-        ctx.udc = Aanroep(engine, Credentials(token="demo-amsterdam"))
+        ctx.udc = Aanroep(engine, Credentials(token="demo-amsterdam"), 0)
 
     spyne_app.event_manager.add_listener("method_call", set_udc)
     reference = Client(WsgiApplication(spyne_app))
