@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -30,6 +31,14 @@ class Operatie(StrEnum):
 
 class BsnOngeldig(ValueError):
     """Not 9 ASCII digits or failing the elfproef; the message never repeats the input."""
+
+
+# Told who is calling as soon as the caller is identified (the request log names it).
+Seen = Callable[[Caller], object]
+
+
+def _nobody(_caller: Caller) -> None:
+    return None
 
 
 class GeenToegang(PermissionError):
@@ -93,16 +102,19 @@ def _refuse(conn: Connection, caller: Caller, operatie: Operatie, reden: str) ->
 
 
 def _toets(
-    conn: Connection, creds: Credentials | None, operatie: Operatie, bsn: str
+    conn: Connection, creds: Credentials | None, operatie: Operatie, bsn: str, seen: Seen
 ) -> Toetsuitslag | Exception:
     reden = bsn_fout(bsn)
     if reden is not None:
-        return _refuse(conn, identify(conn, creds), operatie, reden)
+        caller = identify(conn, creds)
+        seen(caller)
+        return _refuse(conn, caller, operatie, reden)
     key, params = caller_params(creds)
     row = conn.execute(_CALLER_AND_RECORD[key], {**params, "bsn": bsn}).first()
     if row is None:
         raise NietGeauthenticeerd
     caller = Caller(row.id, row.rol, row.code)
+    seen(caller)
     if not mag(caller.rol, Recht.REGISTERTOETS):
         return _refuse(conn, caller, operatie, "")
     found = row.wlz_status is not None
@@ -112,7 +124,11 @@ def _toets(
 
 
 def registertoets(
-    engine: Engine, creds: Credentials | None, bsn: str, operatie: Operatie
+    engine: Engine,
+    creds: Credentials | None,
+    bsn: str,
+    operatie: Operatie,
+    seen: Seen | None = None,
 ) -> Toetsuitslag:
     """Identify the caller, check and look up the BSN, audit, commit; then answer or raise."""
     # Every call writes (the audit). On SQLite take the write lock at BEGIN: a deferred
@@ -121,7 +137,7 @@ def registertoets(
     with engine.connect() as conn:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
-            outcome = _toets(conn, creds, operatie, bsn)
+            outcome = _toets(conn, creds, operatie, bsn, seen or _nobody)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
