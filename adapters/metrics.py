@@ -73,9 +73,9 @@ class RequestMetrics:
             buckets=BUCKETS,
             registry=None,
         )
-        self._children: dict[tuple[str, int], tuple[Any, Any]] = {}
+        self._children: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
 
-    def _labelled(self, key: tuple[str, int]) -> tuple[Any, Any]:
+    def _labelled(self, key: tuple[str, int]) -> tuple[Counter, Histogram]:
         labels = (key[0], str(key[1]))
         pair = (self.requests.labels(*labels), self.duration.labels(*labels))
         return self._children.setdefault(key, pair)

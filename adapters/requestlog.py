@@ -151,9 +151,10 @@ class _Answer:
         try:
             yield from self._answer
         except Exception as exc:
-            # Headers went out: the answer ends short (the client sees it) and the line says
-            # why, by type only, instead of the server's traceback with the request's URI.
+            # Headers went out: the server must break the answer off. The line says why, by
+            # type only (as does adapters.jsonlog for the server's own line about it).
             self._request.error = type(exc).__name__
+            raise
 
     def close(self) -> None:
         try:

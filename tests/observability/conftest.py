@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import adapters.wsgi
 from adapters.jsonlog import JsonFormatter
 from adapters.wsgi import create_app
-from store import demo
+from store import db, demo
 from store.settings import Settings
 
 PEILDATUM = date(2026, 3, 1)
@@ -67,7 +68,25 @@ def demo_set(engine: Engine, sessions: sessionmaker[Session]) -> demo.DemoSet:
 
 
 @pytest.fixture
-def make_client(settings: Settings, demo_set: demo.DemoSet) -> Iterator[MakeClient]:
+def made_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Engine]]:
+    """The engines adapters.wsgi.create_app makes in a test, disposed after it (PostgreSQL
+    connections left to the garbage collector warn)."""
+    engines: list[Engine] = []
+
+    def make_engine(settings: Settings) -> Engine:
+        engines.append(db.make_engine(settings))
+        return engines[-1]
+
+    monkeypatch.setattr(adapters.wsgi, "make_engine", make_engine)
+    yield engines
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def make_client(
+    settings: Settings, demo_set: demo.DemoSet, made_engines: list[Engine]
+) -> Iterator[MakeClient]:
     """Clients of the whole app, made with these settings changed (e.g. metrics_token)."""
     clients: list[httpx.Client] = []
 

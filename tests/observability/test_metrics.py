@@ -122,7 +122,7 @@ def test_the_last_nightly_run_is_read_at_scrape_time(
     assert completed == run.voltooid_op.timestamp()
 
 
-def test_a_scrape_without_the_database_says_so() -> None:
+def test_a_scrape_without_the_database_says_so(made_engines: list[Engine]) -> None:
     settings = Settings(
         database_url="postgresql://postgres@127.0.0.1:1/none", db_timeout=1,
         metrics_token=METRICS_TOKEN,
