@@ -1,5 +1,7 @@
-"""The one WSGI application gunicorn serves: SOAP under /soap/, everything else (REST under
-/api/v1/, /health, later the portal) in the REST app. Both share one engine and one store.
+"""The one WSGI application gunicorn serves: SOAP under /soap/, /metrics (off by default),
+everything else (REST under /api/v1/, /health, later the portal) in the REST app. All share one
+engine and one store, behind the request log (adapters.requestlog): one JSON line, the
+X-Request-ID header and the request metrics for every request.
 """
 
 from __future__ import annotations
@@ -7,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from adapters.metrics import PATH as METRICS_PATH
+from adapters.metrics import RequestMetrics, exposition, metrics_app
+from adapters.requestlog import observe
 from adapters.rest import create_rest_app
 from soap_service.app import create_soap_app
 from store.db import make_engine
@@ -23,10 +28,15 @@ def create_app(settings: Settings | None = None) -> WsgiApp:
     engine = make_engine(settings)
     soap = create_soap_app(settings, engine)
     rest = create_rest_app(settings, engine)
+    metrics = RequestMetrics()
+    scrape = metrics_app(settings, exposition(metrics, engine), rest)
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if str(environ.get("PATH_INFO", "")).startswith(SOAP_PREFIX):
+        path = str(environ.get("PATH_INFO", ""))
+        if path.startswith(SOAP_PREFIX):
             return soap(environ, start_response)
+        if path == METRICS_PATH:
+            return scrape(environ, start_response)
         return rest(environ, start_response)
 
-    return app
+    return observe(app, metrics.observe)

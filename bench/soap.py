@@ -131,19 +131,28 @@ def _wait(port: int, timeout: float = 20.0) -> None:
 
 @contextmanager
 def gunicorn(target: str, database_url: str) -> Iterator[int]:
+    """As `samenloop serve` runs it: JSON request lines on stderr (here into a file) and the
+    metrics in multiprocess mode, so that their cost is in the figures."""
     port = _free_port()
-    env = {**os.environ, "SAMENLOOP_DATABASE_URL": database_url, "PYTHONDONTWRITEBYTECODE": "1"}
-    # One organisation at full speed: with the rate limit on, wrk would measure its refusals.
-    env.setdefault("SAMENLOOP_REGISTERTOETS_LIMIET", "0")
-    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "sync"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", target]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
-        _wait(port)
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with tempfile.TemporaryDirectory() as metrics, tempfile.TemporaryFile() as log:
+        env = {
+            **os.environ,
+            "SAMENLOOP_DATABASE_URL": database_url,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PROMETHEUS_MULTIPROC_DIR": metrics,
+        }
+        # One organisation at full speed: with the rate limit on, wrk would measure its refusals.
+        env.setdefault("SAMENLOOP_REGISTERTOETS_LIMIET", "0")
+        command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "sync"]
+        command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+        command += ["--logger-class", "adapters.server.JsonLogger", target]
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            _wait(port)
+            yield port
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 _LUA = """

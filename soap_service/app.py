@@ -16,6 +16,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from sqlalchemy import Engine
 
 from adapters.bodylimit import limit_body
+from adapters.requestinfo import name_operation, organisation_setter
 from soap_service import dispatch, envelope, faults
 from soap_service.contract import SERVICE_PATH, schema, served_wsdl
 from soap_service.faults import Code, SoapFout
@@ -70,6 +71,10 @@ def _credentials(environ: Environ, settings: Settings) -> Credentials | None:
 
 _CREDENTIALS = "samenloop.credentials"  # environ key: checked before the body is read
 
+# The request log's operation name (adapters.requestinfo) until the body element names one of
+# the contract's operations: then `soap.<Operation>`.
+_SOAP = "soap"
+
 
 class _Checkers(threading.local):
     """lxml validators are not shared between threads (parsers are made per request)."""
@@ -86,17 +91,22 @@ class _Soap:
         self.limiet = limiet
         self.checkers = _Checkers()
         self.operations = dispatch.operations(shared_application())
+        self.names = {op.name: f"{_SOAP}.{op.name}" for op in self.operations.values()}
 
-    def _operation(self, element: etree._Element) -> dispatch.Operation:
+    def _operation(self, element: etree._Element, environ: Environ) -> dispatch.Operation:
         operation = dispatch.find(self.operations, element)
+        name_operation(environ, self.names[operation.name])  # the body element decides
         if not self.checkers.schema.validate(element):
             # lxml's message would quote the value: the fault names the rule only.
             raise faults.client(Code.NIET_CONFORM_XSD, "het bericht voldoet niet aan de XSD")
         return operation
 
-    def _answer(self, verzoek: envelope.Verzoek, creds: Credentials) -> bytes:
-        operation = self._operation(verzoek.operatie)
-        model = dispatch.call(operation, verzoek.operatie, Aanroep(self.engine, creds, self.limiet))
+    def _answer(self, verzoek: envelope.Verzoek, environ: Environ) -> bytes:
+        operation = self._operation(verzoek.operatie, environ)
+        aanroep = Aanroep(
+            self.engine, environ[_CREDENTIALS], self.limiet, organisation_setter(environ)
+        )
+        model = dispatch.call(operation, verzoek.operatie, aanroep)
         body = dispatch.response_xml(operation, model)
         return envelope.answer(body, verzoek.message_id, operation.action)
 
@@ -105,7 +115,7 @@ class _Soap:
         try:
             verzoek = envelope.read(environ["wsgi.input"].read())
             message_id = verzoek.message_id
-            return _send(start, "200 OK", self._answer(verzoek, environ[_CREDENTIALS]))
+            return _send(start, "200 OK", self._answer(verzoek, environ))
         except Exception as exc:  # every error is answered as a fault
             return _send_fault(start, faults.from_exception(exc), message_id)
 
@@ -139,7 +149,9 @@ def create_soap_app(settings: Settings, engine: Engine) -> WsgiApp:
 
     def app(environ: Environ, start: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != SERVICE_PATH:
+            name_operation(environ, _SOAP)
             return _plain(start, "404 Not Found", b"Niet gevonden\n")
+        name_operation(environ, _SOAP, SERVICE_PATH)
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "POST":
             return post(environ, start)
@@ -147,6 +159,7 @@ def create_soap_app(settings: Settings, engine: Engine) -> WsgiApp:
             return _plain(start, "405 Method Not Allowed", _USAGE, ("Allow", "GET, HEAD, POST"))
         # For HEAD the server sends the headers only (PEP 3333 leaves that to it).
         if _wants_wsdl(environ):
+            name_operation(environ, "soap.wsdl")
             return _send(start, "200 OK", wsdl)
         return _plain(start, "200 OK", _USAGE)
 

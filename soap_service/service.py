@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from soap_service.contract import TNS
 from store.auth import Credentials
-from store.registertoets import Operatie, Toetsuitslag, registertoets
+from store.registertoets import Operatie, Seen, Toetsuitslag, registertoets
 
 # Required: present, not nillable. Optional: left out when empty, never xsi:nil.
 _REQUIRED = Unicode(min_occurs=1, nillable=False)
@@ -31,6 +31,7 @@ class Aanroep(NamedTuple):
     engine: Engine
     credentials: Credentials | None
     limiet: int  # registertoetsen per organisation per minute (0: none)
+    seen: Seen | None = None  # told who is calling once the core knows (the request log)
 
 
 class RegistertoetsAntwoord(ComplexModel):  # type: ignore[misc]
@@ -86,7 +87,12 @@ def _result(model: type[Any]) -> Any:
 def _toets(ctx: Any, bsn: str | None, operatie: Operatie) -> Toetsuitslag:
     aanroep: Aanroep = ctx.udc
     return registertoets(
-        aanroep.engine, aanroep.credentials, bsn or "", operatie, limiet=aanroep.limiet
+        aanroep.engine,
+        aanroep.credentials,
+        bsn or "",
+        operatie,
+        aanroep.seen,
+        limiet=aanroep.limiet,
     )
 
 

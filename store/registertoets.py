@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -32,6 +33,14 @@ class Operatie(StrEnum):
 
 class BsnOngeldig(ValueError):
     """Not 9 ASCII digits or failing the elfproef; the message never repeats the input."""
+
+
+# Told who is calling as soon as the caller is identified (the request log names it).
+Seen = Callable[[Caller], object]
+
+
+def _nobody(_caller: Caller) -> None:
+    return None
 
 
 class GeenToegang(PermissionError):
@@ -117,14 +126,22 @@ def _caller_and_record(
 
 
 def _toets(
-    conn: Connection, creds: Credentials | None, operatie: Operatie, bsn: str, limiet: int
+    conn: Connection,
+    creds: Credentials | None,
+    operatie: Operatie,
+    bsn: str,
+    seen: Seen,
+    limiet: int,
 ) -> Toetsuitslag | Exception:
     reden = bsn_fout(bsn)
     if reden is not None:
-        return _refuse(conn, identify(conn, creds), operatie, reden)
+        caller = identify(conn, creds)
+        seen(caller)
+        return _refuse(conn, caller, operatie, reden)
     nu = datetime.now(UTC)
     row = _caller_and_record(conn, creds, bsn, limiet, nu)
     caller = Caller(row.id, row.rol, row.code)
+    seen(caller)
     if not mag(caller.rol, Recht.REGISTERTOETS):
         return _refuse(conn, caller, operatie, "")
     if limiet and row.vol:
@@ -136,7 +153,13 @@ def _toets(
 
 
 def registertoets(
-    engine: Engine, creds: Credentials | None, bsn: str, operatie: Operatie, *, limiet: int
+    engine: Engine,
+    creds: Credentials | None,
+    bsn: str,
+    operatie: Operatie,
+    seen: Seen | None = None,
+    *,
+    limiet: int,
 ) -> Toetsuitslag:
     """Identify the caller, check and look up the BSN, audit, commit; then answer or raise.
 
@@ -149,7 +172,7 @@ def registertoets(
     with engine.connect() as conn:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
-            outcome = _toets(conn, creds, operatie, bsn, limiet)
+            outcome = _toets(conn, creds, operatie, bsn, seen or _nobody, limiet)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome

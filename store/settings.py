@@ -26,11 +26,12 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def _networks(raw: str) -> tuple[IpNetwork, ...]:
+def _networks(env: Mapping[str, str], name: str) -> tuple[IpNetwork, ...]:
+    raw = env.get(name, "")
     try:
         return tuple(ipaddress.ip_network(p.strip()) for p in raw.split(",") if p.strip())
     except ValueError as exc:
-        raise SettingsError(f"SAMENLOOP_TRUSTED_PROXIES: {exc}") from exc
+        raise SettingsError(f"{name}: {exc}") from exc
 
 
 def _bool(env: Mapping[str, str], name: str) -> bool:
@@ -78,6 +79,9 @@ class Settings:
     # Retention in months (0: keep everything of that kind); see store/bewaartermijn.py.
     bewaar_audit: int = 24
     bewaar_signalen: int = 24
+    # /metrics answers only when one of these is set (adapters.metrics; README "Logs and metrics").
+    metrics_token: str = field(default="", repr=False)
+    metrics_from: tuple[IpNetwork, ...] = field(default_factory=tuple)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,11 +93,13 @@ class Settings:
             pool_size=_int(env, "SAMENLOOP_POOL_SIZE", cls.pool_size),
             max_body=_int(env, "SAMENLOOP_MAX_BODY", cls.max_body),
             oin_header=env.get("SAMENLOOP_OIN_HEADER", "").strip() or cls.oin_header,
-            trusted_proxies=_networks(env.get("SAMENLOOP_TRUSTED_PROXIES", "")),
+            trusted_proxies=_networks(env, "SAMENLOOP_TRUSTED_PROXIES"),
             smtp=SmtpSettings.from_env(env),
             registertoets_limiet=_int(
                 env, "SAMENLOOP_REGISTERTOETS_LIMIET", cls.registertoets_limiet
             ),
             bewaar_audit=_int(env, "SAMENLOOP_BEWAAR_AUDIT", cls.bewaar_audit),
             bewaar_signalen=_int(env, "SAMENLOOP_BEWAAR_SIGNALEN", cls.bewaar_signalen),
+            metrics_token=env.get("SAMENLOOP_METRICS_TOKEN", "").strip(),
+            metrics_from=_networks(env, "SAMENLOOP_METRICS_FROM"),
         )

@@ -19,7 +19,10 @@ from store import migrate
 from store.db import make_engine, make_sessions
 from store.schema import metadata
 from store.settings import Settings
+from tests import logcheck, server
 from tests.databases import throwaway_database
+
+logcheck.in_process_apps_logged()
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 TARGET = os.environ.get("SAMENLOOP_TEST_DATABASE", "sqlite")
@@ -28,6 +31,17 @@ KEEP = frozenset({"gemeente", "alembic_version"})
 
 def pytest_report_header() -> str:
     return f"samenloop database engine: {TARGET.split(':')[0]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_bsn_or_token_logged() -> Iterator[logcheck.LeakWatch]:
+    """Each test process (each xdist worker) checks every log line of its own traffic, and at
+    its end what the servers it started wrote: a leak fails the run (an error at teardown)."""
+    with logcheck.watching(logcheck.LeakWatch()) as watch:
+        yield watch
+    for output in server.OUTPUTS:
+        watch.check_output(output)
+    assert not watch.leaks, logcheck.report(watch)
 
 
 @pytest.fixture(scope="session")

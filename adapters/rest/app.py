@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import falcon
+from falcon.routing import CompiledRouter
 from sqlalchemy import Engine
 
 from adapters.rest import problems
@@ -19,6 +20,7 @@ from adapters.rest.aanleveringen import (
 from adapters.rest.context import Context
 from adapters.rest.headers import COMMON
 from adapters.rest.limits import limited
+from adapters.rest.naming import named
 from adapters.rest.openapi import BASE_PATH, OpenApiResource
 from adapters.rest.rapporten import AantalSignalenResource, AbonnementenResource
 from adapters.rest.resources import HealthResource, RegistertoetsResource
@@ -55,9 +57,9 @@ def routes(settings: Settings, engine: Engine, today: Today = vandaag) -> dict[s
     }
 
 
-def create_falcon_app(settings: Settings, engine: Engine, today: Today = vandaag) -> FalconApp:
-    app = falcon.App()
-    for template, resource in routes(settings, engine, today).items():
+def create_falcon_app(table: dict[str, object], router: CompiledRouter) -> FalconApp:
+    app = falcon.App(router=router)
+    for template, resource in table.items():
         app.add_route(template, resource)
     app.add_error_handler(Exception, problems.handle)
     app.add_error_handler(falcon.HTTPError, problems.handle)
@@ -94,4 +96,7 @@ def create_rest_app(settings: Settings, engine: Engine, today: Today = vandaag) 
 
     `today` is the date an aanlevering is processed on (Europe/Amsterdam; tests fix it).
     """
-    return limited(_edge(create_falcon_app(settings, engine, today)), settings)
+    table = routes(settings, engine, today)
+    router = CompiledRouter()  # shared with adapters.rest.naming, which names each request
+    app = create_falcon_app(table, router)
+    return named(limited(_edge(app), settings), router, table.items())

@@ -9,6 +9,7 @@ from json.encoder import encode_basestring_ascii
 import falcon
 from sqlalchemy import Engine
 
+from adapters.requestinfo import organisation_setter
 from adapters.rest.auth import request_credentials, require_right
 from adapters.rest.headers import JSON
 from adapters.rest.problems import Problem
@@ -76,10 +77,12 @@ class RegistertoetsResource:
         try:
             bsn = registertoets_bsn(req)
         except Problem:
-            require_right(self._engine, creds, Recht.REGISTERTOETS)
+            require_right(self._engine, creds, Recht.REGISTERTOETS, req.env)
             raise
         limiet = self._settings.registertoets_limiet
-        uitslag = registertoets(self._engine, creds, bsn, OPERATIE, limiet=limiet)
+        uitslag = registertoets(
+            self._engine, creds, bsn, OPERATIE, organisation_setter(req.env), limiet=limiet
+        )
         resp.content_type = JSON
         resp.data = uitslag_json(uitslag)
 

@@ -306,7 +306,9 @@ def test_an_unreachable_database_is_a_server_fault_0051(caplog: pytest.LogCaptur
 def test_an_unexpected_error_is_a_neutral_server_fault_logged_without_the_bsn(
     client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(_engine: object, _creds: object, bsn: str, _operatie: object, **_: object) -> None:
+    def broken(
+        _engine: object, _creds: object, bsn: str, _operatie: object, _seen: object, **_: object
+    ) -> None:
         raise RuntimeError(f"kapot bij BSN {bsn}")
 
     monkeypatch.setattr(soap_service.service, "registertoets", broken)
