@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sqlalchemy import Engine
+
 from adapters.rest import create_rest_app
 from soap_service.app import create_soap_app
 from store.db import make_engine
@@ -18,9 +20,10 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 SOAP_PREFIX = "/soap/"
 
 
-def create_app(settings: Settings | None = None) -> WsgiApp:
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> WsgiApp:
+    """The service; on its own engine unless given one (whose owner then disposes it)."""
     settings = settings or Settings.from_env()
-    engine = make_engine(settings)
+    engine = engine or make_engine(settings)
     soap = create_soap_app(settings, engine)
     rest = create_rest_app(settings, engine)
 
