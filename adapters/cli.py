@@ -16,13 +16,14 @@ from typing import Any, BinaryIO, TypeVar
 import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.files.cizfeed import parse_feed
 from store import demo as demo_data
 from store import gemeenten, migrate, organisaties
 from store.datums import vandaag
-from store.db import describe_failure, make_engine, make_sessions
+from store.db import DatabaseUnavailable, describe_failure, make_engine, make_sessions
 from store.register import FeedResultaat, load_feed
 from store.settings import Settings, SettingsError
 
@@ -82,6 +83,8 @@ class Group(click.Group):
                 raise OmgevingFout(
                     "de database is niet bijgewerkt; voer eerst 'samenloop db upgrade' uit"
                 ) from None
+            raise OmgevingFout(describe_failure(exc)) from None
+        except (PoolTimeout, DatabaseUnavailable) as exc:
             raise OmgevingFout(describe_failure(exc)) from None
 
 
