@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -104,7 +105,28 @@ def kill_when(
         assert proc.poll() is None, f"the process ended before {what}: {proc.returncode}"
         return condition()
 
-    poll(ready, timeout, what)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    try:
+        poll(ready, timeout, what)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+
+
+def spawn_cli(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    """`samenloop ARGS` as its own process (to be killed), output discarded."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "from adapters.cli import main; main()", *args],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def has_open(pid: int, path: Path) -> bool:
+    """True when process pid has the file at path open."""
+    try:
+        return str(path.resolve()) in _fds(pid)
+    except OSError:
+        return False
