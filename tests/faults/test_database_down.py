@@ -1,6 +1,7 @@
 """The database stopped (cleanly, then as a crash) and started again while a real gunicorn with
 two workers answers registertoets traffic: fast 0051 / 503 answers while it is away, answers
-again as soon as it is back, without restarting the service or any of its workers.
+again as soon as it is back, without restarting the service or any of its workers. The service
+also starts while its database is down.
 
 PostgreSQL session only: it stops a throwaway cluster of its own (tests/pgcluster.py).
 """
@@ -46,7 +47,11 @@ def test_the_database_stopped_and_started_under_load(
     cluster: PgCluster, cluster_database: tuple[str, DemoSet], server_log: IO[bytes]
 ) -> None:
     url, demo = cluster_database
+    cluster.stop()  # the service starts without its database, and answers when it comes
     with service(url, workers=2, env=ENV, log=server_log) as svc:
+        assert _health(svc) == 503
+        cluster.start()
+        poll(lambda: _health(svc) == 200, BOUND, "the service found its database")
         poll(lambda: len(svc.workers()) == 2, 30, "both workers run")
         workers = svc.workers()
         traffic = Traffic(svc.base, demo.register[0].bsn, timeout=BOUND + 30)
