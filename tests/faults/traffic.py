@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -125,7 +125,3 @@ def summary(answers: Sequence[Answer]) -> dict[str, int]:
     for a in answers:
         seen[f"{a.kind}: {a.outcome}"] = seen.get(f"{a.kind}: {a.outcome}", 0) + 1
     return seen
-
-
-def unexpected(answers: Sequence[Answer], allowed: Callable[[Answer], bool]) -> list[Answer]:
-    return [a for a in answers if not allowed(a)]
