@@ -19,7 +19,7 @@ from tests.pgcluster import PgCluster, throwaway_cluster
 D = date(2026, 3, 1)
 DB_TIMEOUT = 2  # seconds: SAMENLOOP_DB_TIMEOUT of the service under test (libpq's minimum)
 # No answer may take longer than the configured timeout, plus a margin for a loaded machine.
-BOUND = DB_TIMEOUT + 2.0
+BOUND = DB_TIMEOUT + 3.0
 
 
 @pytest.fixture(scope="session")
