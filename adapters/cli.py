@@ -16,13 +16,20 @@ from typing import Any, BinaryIO, TypeVar
 import click
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.files.cizfeed import parse_feed
 from store import demo as demo_data
 from store import gemeenten, migrate, organisaties
 from store.datums import vandaag
-from store.db import describe_failure, make_engine, make_sessions
+from store.db import (
+    DatabaseUnavailable,
+    describe_failure,
+    for_jobs,
+    make_engine,
+    make_sessions,
+)
 from store.register import FeedResultaat, load_feed
 from store.settings import Settings, SettingsError
 
@@ -52,7 +59,9 @@ class Context:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.settings)
+        # An operator's command is a job, not a request: a report over a month of audit
+        # records may take longer than a request's statement timeout (store.db.JOB).
+        return for_jobs(make_engine(self.settings))
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
@@ -82,6 +91,8 @@ class Group(click.Group):
                 raise OmgevingFout(
                     "de database is niet bijgewerkt; voer eerst 'samenloop db upgrade' uit"
                 ) from None
+            raise OmgevingFout(describe_failure(exc)) from None
+        except (PoolTimeout, DatabaseUnavailable) as exc:
             raise OmgevingFout(describe_failure(exc)) from None
 
 

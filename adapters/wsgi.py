@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sqlalchemy import Engine
+
 from adapters.metrics import PATH as METRICS_PATH
 from adapters.metrics import RequestMetrics, exposition, metrics_app
 from adapters.requestlog import observe
@@ -23,9 +25,10 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 SOAP_PREFIX = "/soap/"
 
 
-def create_app(settings: Settings | None = None) -> WsgiApp:
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> WsgiApp:
+    """The service; on its own engine unless given one (whose owner then disposes it)."""
     settings = settings or Settings.from_env()
-    engine = make_engine(settings)
+    engine = engine or make_engine(settings)
     soap = create_soap_app(settings, engine)
     rest = create_rest_app(settings, engine)
     metrics = RequestMetrics()

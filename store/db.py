@@ -12,6 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.settings import Settings
 
+# Execution option of the long jobs (the nightly run, a register load, an aanlevering, a
+# migration): their transactions get SAMENLOOP_JOB_TIMEOUT instead of the statement timeout
+# of a request, which is meant for a registertoets and must not cut a national load short.
+JOB = "samenloop_job"
+
 
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached; the message is one line without secrets."""
@@ -55,14 +60,44 @@ def _sqlite_engine(url: URL, settings: Settings) -> Engine:
     return engine
 
 
+def _postgres_connect_args(url: URL, settings: Settings) -> dict[str, Any]:
+    """Every wait bounded: connecting (connect_timeout), a statement (statement_timeout,
+    server-side), a server that vanished (keepalives, and tcp_user_timeout for data sent that
+    is never acknowledged). An `options` in the URL is kept."""
+    own = f"-c statement_timeout={settings.statement_timeout * 1000}"
+    given = url.query.get("options")
+    options = f"{given} {own}" if isinstance(given, str) else own
+    idle = max(1, settings.db_timeout)
+    return {
+        "connect_timeout": settings.db_timeout,
+        "application_name": "samenloop",
+        "options": options,
+        "keepalives": 1,
+        "keepalives_idle": idle,
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+        "tcp_user_timeout": idle * 1000,
+    }
+
+
 def _postgres_engine(url: URL, settings: Settings) -> Engine:
-    return create_engine(
+    # Checked before use (pool_pre_ping): a connection that died while the database was away is
+    # replaced, and with it every pooled connection older than the failure.
+    engine = create_engine(
         url,
         pool_size=settings.pool_size,
         pool_pre_ping=True,
         pool_timeout=settings.db_timeout,
-        connect_args={"connect_timeout": settings.db_timeout, "application_name": "samenloop"},
+        connect_args=_postgres_connect_args(url, settings),
     )
+    job_ms = settings.job_timeout * 1000
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(JOB):
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {job_ms}")
+
+    return engine
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -72,12 +107,19 @@ def make_engine(settings: Settings) -> Engine:
     return _postgres_engine(url, settings)
 
 
+def for_jobs(engine: Engine) -> Engine:
+    """The same engine (and pool) for a long job: see JOB."""
+    return engine.execution_options(**{JOB: True})
+
+
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
 def describe_failure(exc: BaseException) -> str:
     """One line for an operator: what failed, without a password or a traceback."""
+    if isinstance(exc, DatabaseUnavailable):
+        return str(exc)
     if isinstance(exc, DBAPIError):
         first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         return f"database niet bereikbaar: {first}"

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from store import gemeenten
-from store.db import make_sessions
+from store.db import for_jobs, make_sessions
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -24,7 +24,7 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with for_jobs(engine).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
     with make_sessions(engine).begin() as session:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from store.db import for_jobs
 from store.gemeenten import GemeenteInfo, Gemeenteregister
 from store.meldingen import Melding, Meldingen
 from store.models import Aanleverrecht, Abonnement, Gemeente, Organisatie
@@ -296,7 +297,7 @@ def verwerk_aanlevering(engine: Engine, opdracht: Opdracht, lees: Lezer) -> Vers
     """
     ontvangen = datetime.now(UTC).replace(microsecond=0)
     try:
-        with engine.begin() as conn:
+        with for_jobs(engine).begin() as conn:
             org_id, verslag = _verwerk(conn, opdracht, lees, ontvangen)
             if verslag.afgekeurd or opdracht.controle:
                 raise _Terugdraaien(org_id, verslag)

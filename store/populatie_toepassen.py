@@ -116,6 +116,9 @@ _WEG_GEEINDIGD = """DELETE FROM abonnement WHERE wet = :wet AND (gemeentecode, b
 _WEG_NIET_IN_BESTAND = """DELETE FROM abonnement WHERE wet = :wet AND organisatie_id = :org
   AND NOT EXISTS (SELECT 1 FROM aanlevering_staging s
     WHERE s.gemeentecode = abonnement.gemeentecode AND s.bsn = abonnement.bsn)"""
+# Without it, the NOT EXISTS above scans every staged line for every subscription of the
+# sender: quadratic (9,000 lines of an initial upload took 6 s on SQLite, 10 s on PostgreSQL).
+_SLEUTEL_INDEX = f"CREATE INDEX ix_{STAGING}_sleutel ON {STAGING} (gemeentecode, bsn)"
 _WEG_EINDDATUM = (
     "DELETE FROM abonnement WHERE wet = :wet AND organisatie_id = :org AND einddatum <= :peil"
 )
@@ -343,6 +346,7 @@ def aantallen(conn: Connection, p: dict[str, object], t: Telling, *, initieel: b
         "met_einddatum": t.met_einddatum,
     }
     if initieel:
+        conn.exec_driver_sql(_SLEUTEL_INDEX)
         weg = sql(conn, _WEG_NIET_IN_BESTAND, p).rowcount
         return Aantallen(**common, beeindigd=t.geeindigd, verwijderd=weg)
     totaal, einde = (int(v or 0) for v in sql(conn, _POPULATIE, p).one())

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, Engine, insert, text
 
 from store.bulk import bulk_insert
+from store.db import for_jobs
 from store.meldingen import Melding, Meldingen
 from store.models import RegisterLoad
 
@@ -219,7 +220,7 @@ def load_feed(
     """Apply a parsed CIZ feed in one transaction; any error anywhere and nothing changes."""
     res = FeedResultaat(initieel=initieel)
     try:
-        with engine.begin() as conn:
+        with for_jobs(engine).begin() as conn:
             _load(conn, items, res, bestandsnaam)
     except _Afgekeurd:
         pass

@@ -69,6 +69,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     public_url: str = "http://127.0.0.1:8080"
     db_timeout: int = 5
+    statement_timeout: int = 10
+    job_timeout: int = 3600
     pool_size: int = 5
     max_body: int = 64 * 1024
     oin_header: str = "X-Samenloop-OIN"
@@ -90,6 +92,8 @@ class Settings:
             database_url=env.get("SAMENLOOP_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             public_url=(env.get("SAMENLOOP_PUBLIC_URL", "").strip() or cls.public_url).rstrip("/"),
             db_timeout=_int(env, "SAMENLOOP_DB_TIMEOUT", cls.db_timeout),
+            statement_timeout=_int(env, "SAMENLOOP_STATEMENT_TIMEOUT", cls.statement_timeout),
+            job_timeout=_int(env, "SAMENLOOP_JOB_TIMEOUT", cls.job_timeout),
             pool_size=_int(env, "SAMENLOOP_POOL_SIZE", cls.pool_size),
             max_body=_int(env, "SAMENLOOP_MAX_BODY", cls.max_body),
             oin_header=env.get("SAMENLOOP_OIN_HEADER", "").strip() or cls.oin_header,

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
+from store.db import JOB
 from store.models import Abonnement, WlzRegister
 from store.models_signalen import Signaal, SignaalBestand, SignaalRun
 from store.uitgaand import queue_run_mails
@@ -217,7 +218,7 @@ def _run(conn: Connection, peildatum: date, forceer: bool) -> RunResultaat:
 
 def run(engine: Engine, peildatum: date, *, forceer: bool = False) -> RunResultaat:
     """Run (or find) the nightly run for the peildatum; see the module docstring."""
-    options = {"isolation_level": "REPEATABLE READ", "sqlite_begin": "IMMEDIATE"}
+    options = {"isolation_level": "REPEATABLE READ", "sqlite_begin": "IMMEDIATE", JOB: True}
     if engine.dialect.name == "sqlite":
         options.pop("isolation_level")
     try:

@@ -44,6 +44,17 @@ def no_bsn_or_token_logged() -> Iterator[logcheck.LeakWatch]:
     assert not watch.leaks, logcheck.report(watch)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` (a throwaway cluster of their own, PostgreSQL settings) run once,
+    in the PostgreSQL session; the SQLite session reports them as skipped."""
+    if TARGET != "sqlite":
+        return
+    skip = pytest.mark.skip(reason="runs in the PostgreSQL session only")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with throwaway_database(TARGET, tmp_path_factory.mktemp("db")) as url:

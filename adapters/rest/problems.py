@@ -156,8 +156,14 @@ def _te_veel_verzoeken(exc: TeVeelVerzoeken) -> Problem:
     return Problem(429, detail, headers={"Retry-After": str(exc.wacht)})
 
 
+# Seconds a client should wait before it tries again: about what a database restart or a
+# failover takes. Clients that honour it do not hammer a service that is waiting for its database.
+RETRY_AFTER = 30
+
+
 def _niet_beschikbaar(_: Exception) -> Problem:
-    return Problem(503, "De database is niet bereikbaar. Probeer het later opnieuw.")
+    detail = "De database is niet bereikbaar. Probeer het later opnieuw."
+    return Problem(503, detail, headers={"Retry-After": str(RETRY_AFTER)})
 
 
 def _from_falcon(exc: falcon.HTTPError) -> Problem:

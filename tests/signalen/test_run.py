@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
 from itertools import islice
@@ -15,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.cli import cli
@@ -24,8 +22,11 @@ from store.demo import synthetic_bsns
 from store.models import Aanlevering, Abonnement
 from store.models_signalen import MailUitgaand, Signaal, SignaalRun
 from tests.conftest import TARGET
+from tests.locks import write_barrier
+from tests.procs import has_open, kill_when, poll, spawn_cli
 from tests.server import free_port
 from tests.signalen.scenario import STAAT_2, Abo, D, abonneer, gemeenten, register, signalen
+from tests.state import assert_rerun_ends_as_reference, copy_of, table_contents
 
 BSNS = list(islice(synthetic_bsns(), 6))
 
@@ -222,12 +223,9 @@ def _spawn_run(env: dict[str, str], datum: str) -> subprocess.Popen[bytes]:
 def _kill_mid_run_postgres(cli_env: dict[str, str], engine: Engine) -> None:
     """SHARE mode lets the run read signaal_run and do all its work, then blocks its final
     INSERT of the run record: the kill lands after every write and before the commit."""
-    with engine.connect() as blocker, blocker.begin():
-        blocker.execute(text("LOCK TABLE signaal_run IN SHARE MODE"))
-        proc = _spawn_run(cli_env, "2026-03-01")
-        _wait_until_waiting(engine, proc)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
+    with write_barrier(engine, "signaal_run") as reached:
+        proc = spawn_cli(cli_env, "signalen", "run", "--datum", "2026-03-01")
+        kill_when(proc, lambda: reached(proc), "the run came to its run record")
 
 
 def _kill_mid_run_sqlite(cli_env: dict[str, str], engine: Engine, database: str) -> None:
@@ -237,65 +235,83 @@ def _kill_mid_run_sqlite(cli_env: dict[str, str], engine: Engine, database: str)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     assert not wal.exists() or wal.stat().st_size == 0
-    with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as blocker:
-        blocker.begin()
-        proc = _spawn_run({**cli_env, "SAMENLOOP_DB_TIMEOUT": "30"}, "2026-03-01")
-        time.sleep(1.0)
-        blocker.rollback()
-    deadline = time.monotonic() + 20
-    while (not wal.exists() or wal.stat().st_size == 0) and time.monotonic() < deadline:
-        time.sleep(0.002)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    env = {**cli_env, "SAMENLOOP_DB_TIMEOUT": "30"}
+    with write_barrier(engine, "signaal_run"):  # started, the run waits for the write lock
+        proc = spawn_cli(env, "signalen", "run", "--datum", "2026-03-01")
+        poll(lambda: has_open(proc.pid, Path(database)), 30, "the run opened the database")
+    kill_when(proc, lambda: wal.exists() and wal.stat().st_size > 0, "the run wrote to the log")
 
 
 @pytest.mark.slow
 def test_killed_run_leaves_nothing_and_the_rerun_ends_as_a_clean_run(
-    cli_env: dict[str, str], engine: Engine, sessions: sessionmaker[Session]
+    cli_env: dict[str, str], engine: Engine, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
     orgs = gemeenten(sessions)
     bsns = list(islice(synthetic_bsns(), 8000))
     abonneer(engine, orgs, [Abo(code, b) for b in bsns for code in ("0363", "0437", "0599")])
     register(engine, dict.fromkeys(bsns, STAAT_2))
-    if TARGET == "sqlite":
-        _kill_mid_run_sqlite(cli_env, engine, engine.url.database or "")
-    else:
-        _kill_mid_run_postgres(cli_env, engine)
-    assert signalen(sessions) == []
-    with sessions() as s:
-        assert s.scalar(select(func.count()).where(Abonnement.gesignaleerd_op.is_not(None))) == 0
-        assert s.scalar(select(func.count()).select_from(SignaalRun)) == 0
-    assert _cli(cli_env, "signalen", "run", "--datum", "2026-03-01").exit_code == 0
+    before = table_contents(engine)
+    with copy_of(engine, tmp_path) as reference:
+        if TARGET == "sqlite":
+            _kill_mid_run_sqlite(cli_env, engine, engine.url.database or "")
+        else:
+            _kill_mid_run_postgres(cli_env, engine)
+        assert table_contents(engine) == before
+        run = ["signalen", "run", "--datum", "2026-03-01"]
+        assert_rerun_ends_as_reference(engine, cli_env, reference, run)
     assert len(signalen(sessions)) == 24000
 
 
-def _wait_until_waiting(engine: Engine, proc: subprocess.Popen[bytes]) -> None:
-    """Until another backend of this database waits for a lock (a new snapshot per poll:
-    pg_stat_activity does not change inside one transaction)."""
-    query = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND datname = current_database()"
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and proc.poll() is None:
-        with engine.connect() as conn:
-            if conn.execute(query).scalar_one():
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"the run never reached its lock: {proc.communicate(timeout=5)}")
+# The signals of the scenario on 2026-03-01, as one run makes them (test_run_export_and_report).
+ONE_RUN = [
+    ("0363", "0363", BSNS[0], "Ja", "eerste"),
+    ("0363", "0363", BSNS[2], "Ja", "eerste"),
+    ("0363", "0437", BSNS[1], "Onbekend", "eerste"),
+    ("0599", "0599", BSNS[0], "Ja", "eerste"),
+]
 
 
-def test_two_runs_at_once_one_proceeds(
+def _refused_while_the_first_runs(cli_env: dict[str, str], engine: Engine) -> list[str]:
+    """PostgreSQL: the first run is held halfway (it holds the run lock); the second, started
+    then, is refused at once; the first then completes."""
+    with write_barrier(engine, "signaal_run") as reached:
+        first = _spawn_run(cli_env, "2026-03-01")
+        poll(lambda: reached(first), 30, "the first run is halfway")
+        second = _spawn_run(cli_env, "2026-03-01")
+        _, refused = second.communicate(timeout=60)
+        assert second.returncode == 1 and first.poll() is None
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    return [out.decode(), refused.decode()]
+
+
+def _waiting_for_one_another(cli_env: dict[str, str], engine: Engine) -> list[str]:
+    """SQLite: both runs start while the database's write lock is held, and wait for it
+    together; released, one runs and the other then finds the run done."""
+    database = Path(engine.url.database or "")
+    env = {**cli_env, "SAMENLOOP_DB_TIMEOUT": "30"}
+    with write_barrier(engine, "signaal_run"):
+        procs = [_spawn_run(env, "2026-03-01") for _ in range(2)]
+        poll(lambda: all(has_open(p.pid, database) for p in procs), 30, "both runs opened it")
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    # The one that ran first, then the one that found the run done.
+    return sorted((out.decode() for out, _ in outputs), key=lambda o: "al voltooid" in o)
+
+
+def test_two_runs_at_once_make_one_result(
     cli_env: dict[str, str],
     engine: Engine,
     sessions: sessionmaker[Session],
     scenario: dict[str, int],
 ) -> None:
-    procs = [_spawn_run(cli_env, "2026-03-01") for _ in range(2)]
-    outputs = [p.communicate(timeout=60) for p in procs]
-    codes = sorted(p.returncode for p in procs)
-    assert codes in ([0, 0], [0, 1]), outputs
-    assert len(signalen(sessions)) == 4
+    if TARGET == "sqlite":
+        done, waited = _waiting_for_one_another(cli_env, engine)
+        assert "was al voltooid (4 signalen); niets nieuws" in waited
+    else:
+        done, refused = _refused_while_the_first_runs(cli_env, engine)
+        assert "er loopt al een signalenrun; deze run is niet gestart" in refused
+    assert "run 2026-03-01: 4 signalen in 2 bestand(en)" in done
+    assert signalen(sessions) == ONE_RUN
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(SignaalRun)) == 1
