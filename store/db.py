@@ -95,7 +95,13 @@ def _postgres_engine(url: URL, settings: Settings) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(JOB):
-            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {job_ms}")
+            # On a plain DBAPI cursor: the Connection may be set to stream its results (a
+            # server-side cursor), and a SET cannot be DECLAREd as one.
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(f"SET LOCAL statement_timeout = {job_ms}")
+            finally:
+                cursor.close()
 
     return engine
 
