@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from store.demo import DemoSet
-from tests.faults.conftest import BOUND, DB_TIMEOUT
+from tests.faults.conftest import BOUND, DB_TIMEOUT, UNLIMITED
 from tests.faults.traffic import DOWN, OK, Answer, Traffic, summary
 from tests.pgcluster import PgCluster
 from tests.procs import poll
@@ -22,7 +22,7 @@ from tests.server import Service, service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-ENV = {"SAMENLOOP_DB_TIMEOUT": str(DB_TIMEOUT), "SAMENLOOP_STATEMENT_TIMEOUT": "2"}
+ENV = {**UNLIMITED, "SAMENLOOP_DB_TIMEOUT": str(DB_TIMEOUT), "SAMENLOOP_STATEMENT_TIMEOUT": "2"}
 
 
 def _health(svc: Service) -> int:

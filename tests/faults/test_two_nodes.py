@@ -21,7 +21,7 @@ from store.demo import DemoSet, fill
 from store.models import AuditRegistertoets
 from store.settings import Settings
 from tests.conftest import fixture_path
-from tests.faults.conftest import D
+from tests.faults.conftest import UNLIMITED, D
 from tests.faults.traffic import AMSTERDAM
 from tests.server import services
 from tests.soap.conftest import XML_HEADERS, envelope
@@ -79,7 +79,9 @@ def test_two_app_processes_on_one_database_answer_alike(
 ) -> None:
     demo = fill(engine, sessions, D)
     with ExitStack() as stack:
-        started = stack.enter_context(services(settings.database_url, 2, log=server_log))
+        started = stack.enter_context(
+            services(settings.database_url, 2, env=UNLIMITED, log=server_log)
+        )
         nodes = [stack.enter_context(httpx.Client(base_url=s.base, timeout=30)) for s in started]
         calls = _same_registertoets(nodes, demo)
         _upload_on_one_seen_on_the_other(*nodes)

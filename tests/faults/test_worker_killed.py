@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.demo import fill
 from store.settings import Settings
-from tests.faults.conftest import D
+from tests.faults.conftest import UNLIMITED, D
 from tests.faults.traffic import OK, Traffic, summary
 from tests.procs import poll, serving
 from tests.server import Service, service
@@ -66,7 +66,7 @@ def test_a_worker_killed_mid_request_is_replaced_and_no_other_request_fails(
     settings: Settings, engine: Engine, sessions: sessionmaker[Session], server_log: IO[bytes]
 ) -> None:
     demo = fill(engine, sessions, D)
-    with service(settings.database_url, workers=2, log=server_log) as svc:
+    with service(settings.database_url, workers=2, env=UNLIMITED, log=server_log) as svc:
         poll(lambda: len(svc.workers()) == 2, 30, "both workers run")
         traffic = Traffic(svc.base, demo.register[0].bsn)
         traffic.start()
