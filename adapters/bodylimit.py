@@ -58,11 +58,16 @@ class _Closing:
 
     def close(self) -> None:
         try:
-            close = getattr(self._answer, "close", None)
-            if close is not None:
-                close()
+            close_answer(self._answer)
         finally:
             self._body.close()
+
+
+def close_answer(answer: Iterable[bytes]) -> None:
+    """What PEP 3333 asks of a server (and so of a wrapper) when it is done with an answer."""
+    close = getattr(answer, "close", None)
+    if close is not None:
+        close()
 
 
 def limit_body(app: WsgiApp, max_bytes: Callable[[Environ], int], too_large: WsgiApp) -> WsgiApp:

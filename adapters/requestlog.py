@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring_ascii as escape
 from typing import Any
 
+from adapters.bodylimit import close_answer
 from adapters.jsonlog import FIELDS, REQUEST_ID
 from adapters.requestinfo import OPERATION, ORGANISATION, ROUTE
 
@@ -158,9 +159,7 @@ class _Answer:
 
     def close(self) -> None:
         try:
-            close = getattr(self._answer, "close", None)
-            if close is not None:
-                close()
+            close_answer(self._answer)
         finally:
             self._request.done()
 
