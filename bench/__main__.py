@@ -5,7 +5,13 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench.register_load", "bench.populatie", "bench.signalen", "bench.soap")
+BENCHES = (
+    "bench.register_load",
+    "bench.populatie",
+    "bench.signalen",
+    "bench.soap",
+    "bench.soak",
+)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""What the benchmarks share: throwaway databases, subprocess measurements, medians."""
+"""What the benchmarks share: throwaway databases, a filled service database, the SOAP request,
+the wrk driver, subprocess measurements, medians."""
 
 from __future__ import annotations
 
@@ -10,15 +11,26 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from store import migrate
 from store.bsn import elfproef
+from store.db import make_engine, make_sessions
+from store.demo import DemoSet, fill
+from store.demo import synthetic_bsns as test_range_bsns
+from store.register import RegisterRegel, load_feed
+from store.settings import Settings
 from tests import databases
 
 OUT = Path(__file__).parent / "out"
 PG_ADMIN = os.environ.get("SAMENLOOP_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ENGINES = ("sqlite", "postgresql")
+EXTRA_REGISTER = 5_000  # synthetic test-range BSNs after the demo set
+TNS = "urn:wlz:registertoets:v1"
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
 def synthetic_bsns(count: int, seed: int = 20261123) -> Iterator[str]:
@@ -64,3 +76,66 @@ def save(name: str, data: dict[str, Any]) -> Path:
     path = OUT / f"{name}.json"
     path.write_text(json.dumps(data, indent=2))
     return path
+
+
+@dataclass(frozen=True)
+class Filled:
+    """What fill_service_database put in: the demo set and the BSNs of the extra records
+    (every one "Ja")."""
+
+    demo: DemoSet
+    extra: tuple[str, ...]
+
+
+def fill_service_database(url: str, peildatum: date, extra: int = EXTRA_REGISTER) -> Filled:
+    """Migrate, load the demo set (organisations with their fixed tokens, six register
+    records) plus `extra` register records, so that lookups run against a register of
+    realistic size rather than six rows."""
+    engine = make_engine(Settings(database_url=url))
+    migrate.upgrade(engine)
+    demo = fill(engine, make_sessions(engine), peildatum)
+    bsns = test_range_bsns(999_910_000)
+    regels = [
+        RegisterRegel(i, "T", next(bsns), "Ja", date(2024, 1, 1), date(2024, 1, 1))
+        for i in range(1, extra + 1)
+    ]
+    load_feed(engine, regels, initieel=False, bestandsnaam="bench")
+    engine.dispose()
+    return Filled(demo, tuple(r.bsn for r in regels))
+
+
+def envelope(bsn: str) -> str:
+    """A SOAP 1.1 Registertoets request (the 2015 operation)."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{SOAP11}" '
+        f'xmlns:reg="{TNS}"><soapenv:Body><reg:Registertoets><reg:bsn>{bsn}</reg:bsn>'
+        "</reg:Registertoets></soapenv:Body></soapenv:Envelope>"
+    )
+
+
+# wrk's `done` hook for every bench's Lua script: one RESULT line that drive_wrk reads.
+WRK_DONE = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format(
+    "RESULT {\\"requests\\": %d, \\"duration_us\\": %d, \\"errors\\": %d, "
+    .. "\\"p50_us\\": %d, \\"p99_us\\": %d}\\n",
+    summary.requests, summary.duration, errors,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def drive_wrk(
+    port: int, script: Path, duration: int, connections: int, path: str
+) -> dict[str, int]:
+    """Closed loop: wrk keeps `connections` requests in flight for `duration` seconds.
+    Errors: socket errors, timeouts and every status of 400 or more."""
+    threads = min(connections, 2)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", str(script)]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in output.splitlines() if x.startswith("RESULT "))
+    result: dict[str, int] = json.loads(line.removeprefix("RESULT "))
+    return result

@@ -34,14 +34,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import throwaway_database
+from bench.common import WRK_DONE, drive_wrk, envelope, fill_service_database, throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 TOKEN = "demo-amsterdam"
-EXTRA_REGISTER = 5_000  # synthetic test-range BSNs after the demo set
-TNS = "urn:wlz:registertoets:v1"
-SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+PEILDATUM = date(2026, 3, 1)
 _BSN = re.compile(rb'(?:<(?:\w+:)?bsn>|"bsn"\s*:\s*")([0-9]{9})')
 
 StartResponse = Callable[..., Any]
@@ -88,28 +86,7 @@ def floor_app() -> Callable[[Environ, StartResponse], Iterable[bytes]]:
     return app
 
 
-# --- databases -----------------------------------------------------------------------------
-
-
-def _fill(url: str) -> str:
-    """Migrate, load the demo set plus a register of realistic size; return a JA BSN."""
-    from store import migrate
-    from store.db import make_engine, make_sessions
-    from store.demo import fill, synthetic_bsns
-    from store.register import RegisterRegel, load_feed
-    from store.settings import Settings
-
-    engine = make_engine(Settings(database_url=url))
-    migrate.upgrade(engine)
-    demo = fill(engine, make_sessions(engine), date(2026, 3, 1))
-    bsns = synthetic_bsns(999_910_000)
-    extra = [
-        RegisterRegel(i, "T", next(bsns), "Ja", date(2024, 1, 1), date(2024, 1, 1))
-        for i in range(1, EXTRA_REGISTER + 1)
-    ]
-    load_feed(engine, extra, initieel=False, bestandsnaam="bench")
-    engine.dispose()
-    return demo.register[3].bsn
+# --- the service ------------------------------------------------------------------------
 
 
 def _free_port() -> int:
@@ -155,21 +132,12 @@ def gunicorn(target: str, database_url: str) -> Iterator[int]:
             proc.wait(timeout=20)
 
 
+# The request is fixed; the `done` hook (bench.common) prints the RESULT line.
 _LUA = """
 wrk.method = "POST"
 wrk.body = [[%(body)s]]
 %(headers)s
 wrk.headers["Authorization"] = "Bearer %(token)s"
-
-done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout
-  io.write(string.format(
-    "RESULT {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"errors\\": %%d, "
-    .. "\\"p50_us\\": %%d, \\"p99_us\\": %%d}\\n",
-    summary.requests, summary.duration, errors,
-    latency:percentile(50), latency:percentile(99)))
-end
 """
 
 
@@ -178,14 +146,6 @@ SOAP_HEADERS = (
     'wrk.headers["SOAPAction"] = \'"urn:wlz:registertoets:v1/Registertoets"\''
 )
 REST_HEADERS = 'wrk.headers["Content-Type"] = "application/json"'
-
-
-def envelope(bsn: str) -> str:
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{SOAP11}" '
-        f'xmlns:reg="{TNS}"><soapenv:Body><reg:Registertoets><reg:bsn>{bsn}</reg:bsn>'
-        "</reg:Registertoets></soapenv:Body></soapenv:Envelope>"
-    )
 
 
 @dataclass(frozen=True)
@@ -199,20 +159,10 @@ class Meting:
     p99_ms: float
 
 
-def drive(port: int, script: Path, duration: int, connections: int, path: str) -> dict[str, int]:
-    threads = min(connections, 2)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "-s", str(script)]
-    command.append(f"http://127.0.0.1:{port}{path}")
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(x for x in output.splitlines() if x.startswith("RESULT "))
-    result: dict[str, int] = json.loads(line.removeprefix("RESULT "))
-    return result
-
-
 def measure(
     engine: str, app: str, port: int, load: tuple[Path, str], args: argparse.Namespace
 ) -> Meting:
-    raw = drive(port, load[0], args.duration, args.connections, load[1])
+    raw = drive_wrk(port, load[0], args.duration, args.connections, load[1])
     seconds = raw["duration_us"] / 1e6
     return Meting(
         engine,
@@ -257,19 +207,21 @@ def median_of(rounds: list[Meting]) -> Meting:
 
 def _scripts(workdir: Path, bsn: str) -> dict[str, tuple[Path, str]]:
     soap, rest = workdir / "soap.lua", workdir / "rest.lua"
-    soap.write_text(_LUA % {"body": envelope(bsn), "token": TOKEN, "headers": SOAP_HEADERS})
+    soap.write_text(
+        _LUA % {"body": envelope(bsn), "token": TOKEN, "headers": SOAP_HEADERS} + WRK_DONE
+    )
     body = json.dumps({"bsn": bsn})
-    rest.write_text(_LUA % {"body": body, "token": TOKEN, "headers": REST_HEADERS})
+    rest.write_text(_LUA % {"body": body, "token": TOKEN, "headers": REST_HEADERS} + WRK_DONE)
     return {"soap": (soap, PATHS["soap"]), "rest": (rest, PATHS["rest"])}
 
 
 def bench_engine(name: str, args: argparse.Namespace, workdir: Path) -> list[list[Meting]]:
     with throwaway_database(name, workdir) as url, ExitStack() as servers:
-        loads = _scripts(workdir, _fill(url))
+        loads = _scripts(workdir, fill_service_database(url, PEILDATUM).demo.register[3].bsn)
         targets = {target for _, target, _ in APPS}
         ports = {t: servers.enter_context(gunicorn(t, url)) for t in sorted(targets)}
         for _app, target, transport in APPS:  # warm-up: pools, statement caches
-            drive(ports[target], loads[transport][0], 2, args.connections, loads[transport][1])
+            drive_wrk(ports[target], loads[transport][0], 2, args.connections, loads[transport][1])
         rounds: dict[str, list[Meting]] = {app: [] for app, _, _ in APPS}
         for number in range(1, args.rounds + 1):
             for app, target, transport in APPS:
