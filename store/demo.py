@@ -3,7 +3,7 @@ and a Wmo population for each, so that the first nightly run has signals to show
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,7 +14,7 @@ from store.bsn import elfproef
 from store.meldingen import Melding
 from store.models import Organisatie, OrganisatieToken, WlzRegister
 from store.organisaties import add_gemeente, token_digest
-from store.populatie import AanleverRegel, GemeenteToets, Opdracht, verwerk_aanlevering
+from store.populatie import AanleverRegel, GemeenteToets, Lezer, Opdracht, verwerk_aanlevering
 from store.register import RegisterRegel, load_feed
 from store.rollen import Wet
 from store.verslag import Verslag
@@ -99,9 +99,7 @@ def _regels(demo: DemoSet, gemeente: str, peildatum: date) -> list[AanleverRegel
     ]
 
 
-def _lezer(
-    regels: list[AanleverRegel],
-) -> Callable[[GemeenteToets], Iterator[AanleverRegel | Melding]]:
+def _lezer(regels: list[AanleverRegel]) -> Lezer:
     def lees(toets: GemeenteToets) -> Iterator[AanleverRegel | Melding]:
         for regel in regels:
             fout = toets(regel.gemeentecode)

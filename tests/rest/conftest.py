@@ -99,6 +99,17 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     return body
 
 
+def assert_invalid_params(body: dict[str, Any], expected: dict[str, str]) -> None:
+    """A 400's invalidParams name exactly the expected fields, each (its first reason)
+    starting with the expected text."""
+    found: dict[str, str] = {}
+    for p in body["invalidParams"]:
+        found.setdefault(p["name"], p["reason"])
+    assert set(found) == set(expected), found
+    for name, reason in expected.items():
+        assert found[name].startswith(reason), (name, found[name])
+
+
 @functools.cache
 def _document_schema() -> Any:
     return schemathesis.openapi.from_dict(load_document())

@@ -17,7 +17,12 @@ from adapters.files.aanlevering import MAX_BYTES
 from store.auth import CHALLENGE
 from store.rollen import RECHTEN, Recht, Rol
 from store.settings import Settings
-from tests.rest.conftest import Connect, assert_documented, assert_problem
+from tests.rest.conftest import (
+    Connect,
+    assert_documented,
+    assert_invalid_params,
+    assert_problem,
+)
 from tests.rest.uploads import CSV, UPLOAD, URL, bestand, kept, upload
 
 # ---------------------------------------------------------------- the request
@@ -69,10 +74,7 @@ def test_bad_query_parameters_are_400_all_at_once_and_the_file_is_not_read(
     response = client.post(URL + query, content=data, headers=CSV)
     body = assert_problem(response, 400)
     assert_documented(response)
-    found = {p["name"]: p["reason"] for p in body["invalidParams"]}
-    assert set(found) == set(expected)
-    for name, reason in expected.items():
-        assert found[name].startswith(reason)
+    assert_invalid_params(body, expected)
     assert "999900006" not in response.text
     assert kept(engine) == 0
 

@@ -29,6 +29,7 @@ from tests.rest.conftest import (
     ROTTERDAM,
     Connect,
     assert_documented,
+    assert_invalid_params,
     assert_problem,
 )
 from tests.signalen import scenario
@@ -182,12 +183,7 @@ def test_bad_parameters_are_400_all_at_once(
     response = client.get(URL + query)
     body = assert_problem(response, 400)
     assert_documented(response)
-    found: dict[str, str] = {}
-    for p in body["invalidParams"]:
-        found.setdefault(p["name"], p["reason"])
-    assert set(found) == set(expected)
-    for name, reason in expected.items():
-        assert found[name].startswith(reason)
+    assert_invalid_params(body, expected)
     assert "999900006" not in response.text
 
 
@@ -301,10 +297,7 @@ def test_report_errors_are_400_with_invalid_params(
     response = client.get(RAPPORT + query)
     body = assert_problem(response, 400)
     assert_documented(response)
-    found = {p["name"]: p["reason"] for p in body["invalidParams"]}
-    assert set(found) == set(expected)
-    for name, reason in expected.items():
-        assert found[name].startswith(reason)
+    assert_invalid_params(body, expected)
 
 
 # ---------------------------------------------------------------- who sees what
