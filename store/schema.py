@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import store.models_signalen  # noqa: F401 - registers the signalen tables on Base.metadata
+# Imported for their side effect: each registers its tables on Base.metadata.
+import store.models_signalen
+import store.models_zorg  # noqa: F401
 from store.models import Base
 
 metadata = Base.metadata

@@ -41,6 +41,12 @@ def _bool(env: Mapping[str, str], name: str) -> bool:
     return raw in ("1", "true", "ja", "aan")
 
 
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """A legal-basis switch: `aan` or `uit` (also 1/0, true/false, ja/nee); empty: the default."""
+    raw = env.get(name, "").strip()
+    return default if not raw else _bool(env, name)
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where mail goes; an empty host means mail is not configured (mails stay queued)."""
@@ -84,6 +90,11 @@ class Settings:
     # /metrics answers only when one of these is set (adapters.metrics; README "Logs and metrics").
     metrics_token: str = field(default="", repr=False)
     metrics_from: tuple[IpNetwork, ...] = field(default_factory=tuple)
+    # Legal-basis switches (doorontwikkeling-2023.md section 1): Jeugdwet samenloop, and the
+    # zorgkantoor/zorgaanbieder zorg information with the advies. `uit`: nothing of it is
+    # stored or shown. An operator keeps them uit until the legal basis is in force.
+    jeugdwet: bool = True
+    zorginformatie: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -106,4 +117,6 @@ class Settings:
             bewaar_signalen=_int(env, "SAMENLOOP_BEWAAR_SIGNALEN", cls.bewaar_signalen),
             metrics_token=env.get("SAMENLOOP_METRICS_TOKEN", "").strip(),
             metrics_from=_networks(env, "SAMENLOOP_METRICS_FROM"),
+            jeugdwet=_switch(env, "SAMENLOOP_JEUGDWET", cls.jeugdwet),
+            zorginformatie=_switch(env, "SAMENLOOP_ZORGINFORMATIE", cls.zorginformatie),
         )

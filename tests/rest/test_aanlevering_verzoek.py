@@ -54,7 +54,7 @@ def test_content_disposition_names_the_file(
     ("query", "expected"),
     [
         ("", {"wet": "ontbreekt"}),
-        ("?wet=jw", {"wet": "onbekende wet; toegestaan: wmo"}),
+        ("?wet=wlz", {"wet": "onbekende wet; toegestaan: wmo, jw"}),
         ("?wet=WMO", {"wet": "onbekende wet; toegestaan: wmo"}),
         ("?wet=wmo&initieel=ja", {"initieel": "moet true of false zijn"}),
         ("?wet=wmo&controle=1", {"controle": "moet true of false zijn"}),

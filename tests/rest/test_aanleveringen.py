@@ -235,7 +235,7 @@ def test_the_list_pages_newest_first(client: httpx.Client) -> None:
         ("?aantal=1001", "aantal", "moet een geheel getal"),
         ("?aantal=tien", "aantal", "moet een geheel getal"),
         ("?na=999900006", "na", "onbekende cursor"),
-        ("?wet=jw", "wet", "onbekende wet"),
+        ("?wet=wlz", "wet", "onbekende wet"),
         ("?datum=2026-03-01", "datum", "onbekende queryparameter"),
     ],
 )

@@ -167,7 +167,7 @@ def test_a_day_without_signals_is_an_empty_page(nacht: httpx.Client) -> None:
         ("?datum=01-03-2026", {"datum": "geen datum in de vorm jjjj-mm-dd"}),
         ("?datum=20260301", {"datum": "geen datum in de vorm jjjj-mm-dd"}),
         ("?datum=2026-02-30", {"datum": "bestaat niet in de kalender"}),
-        ("?datum=2026-03-01&wet=jw", {"wet": "onbekende wet; toegestaan: wmo"}),
+        ("?datum=2026-03-01&wet=wlz", {"wet": "onbekende wet; toegestaan: wmo, jw"}),
         ("?datum=2026-03-01&na=10", {"na": "onbekende cursor"}),
         ("?datum=2026-03-01&aantal=0", {"aantal": "moet een geheel getal"}),
         ("?datum=2026-03-01&bsn=999900006", {"bsn": "onbekende queryparameter"}),
@@ -243,9 +243,9 @@ def test_the_days_with_a_file_newest_first(
         (BESTANDEN + "/2026-02-30", 400),
         (BESTANDEN + "/20260301", 400),
         (BESTANDEN + "/999900006", 400),
-        (BESTANDEN + "/2026-03-01?wet=jw", 400),
+        (BESTANDEN + "/2026-03-01?wet=wlz", 400),
         (BESTANDEN + "/2026-03-01?x=1", 400),
-        (BESTANDEN + "?wet=jw", 400),
+        (BESTANDEN + "?wet=wlz", 400),
         (BESTANDEN + "/", 404),
         (BESTANDEN + "/2026-03-01/", 404),
     ],
@@ -288,7 +288,7 @@ def test_the_report_is_what_the_cli_writes(nacht: httpx.Client, cli_env: dict[st
         ("", {"van": "ontbreekt", "tot": "ontbreekt"}),
         ("?van=2026-01-01", {"tot": "ontbreekt"}),
         ("?van=1-1-2026&tot=2026-13-01", {"van": "geen datum", "tot": "bestaat niet"}),
-        ("?van=2026-01-01&tot=2026-03-31&wet=jw", {"wet": "onbekende wet"}),
+        ("?van=2026-01-01&tot=2026-03-31&wet=wlz", {"wet": "onbekende wet"}),
     ],
 )
 def test_report_errors_are_400_with_invalid_params(
@@ -415,9 +415,9 @@ def test_an_unreachable_database_is_503(unreachable: httpx.Client) -> None:
 
 
 def test_a_wrong_date_in_the_path_is_reported_with_the_query_errors(client: httpx.Client) -> None:
-    body = assert_problem(client.get(BESTANDEN + "/2026-02-30?wet=jw&datum=2026-03-01"), 400)
+    body = assert_problem(client.get(BESTANDEN + "/2026-02-30?wet=wlz&datum=2026-03-01"), 400)
     assert [(p["name"], p["reason"]) for p in body["invalidParams"]] == [
         ("datum", "onbekende queryparameter; toegestaan: wet"),
         ("datum", "bestaat niet in de kalender"),
-        ("wet", "onbekende wet; toegestaan: wmo"),
+        ("wet", "onbekende wet; toegestaan: wmo, jw"),
     ]

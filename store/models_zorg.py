@@ -1,0 +1,64 @@
+"""Tables of the zorgkantoor and zorgaanbieder feeds (doorontwikkeling-2023.md section 1).
+
+Dat-informatie only: how and from when Wlz care is delivered, never which care or why. Each row
+belongs to the organisation that delivered it, so that a `--initieel` load replaces only that
+sender's rows. The key starts with the BSN: the registertoets and the nightly run read them by
+BSN; the organisation index serves the initial load.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.models import Base
+
+
+class ZorgLoad(Base):
+    """One applied zorgkantoor or zorgaanbieder feed, with its counts."""
+
+    __tablename__ = "zorg_load"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisatie_id: Mapped[int] = mapped_column(Integer, index=True)
+    soort: Mapped[str] = mapped_column(String(20))  # "zorgkantoor" or "zorgaanbieder"
+    bestandsnaam: Mapped[str] = mapped_column(String(255))
+    initieel: Mapped[bool] = mapped_column(Boolean)
+    verwerkt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    aantal_regels: Mapped[int] = mapped_column(Integer)
+    toegevoegd: Mapped[int] = mapped_column(Integer)
+    vervangen: Mapped[int] = mapped_column(Integer)
+    verwijderd: Mapped[int] = mapped_column(Integer)
+    waarschuwingen: Mapped[int] = mapped_column(Integer)
+
+
+class ZorgkantoorLevering(Base):
+    """A toewijzing of a leveringsvorm (iWlz COD578) by a zorgkantoor."""
+
+    __tablename__ = "zorgkantoor_levering"
+    __table_args__ = (
+        PrimaryKeyConstraint("bsn", "organisatie_id", "leveringsvorm", "startdatum"),
+        Index("ix_zorgkantoor_levering_organisatie_id", "organisatie_id"),
+    )
+    bsn: Mapped[str] = mapped_column(String(9))
+    organisatie_id: Mapped[int] = mapped_column(Integer)
+    leveringsvorm: Mapped[str] = mapped_column(String(2))
+    startdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    load_id: Mapped[int] = mapped_column(Integer)
+
+
+class ZorgaanbiederLevering(Base):
+    """The day Wlz care delivery actually began, as a zorgaanbieder reported it."""
+
+    __tablename__ = "zorgaanbieder_levering"
+    __table_args__ = (
+        PrimaryKeyConstraint("bsn", "organisatie_id", "startdatum"),
+        Index("ix_zorgaanbieder_levering_organisatie_id", "organisatie_id"),
+    )
+    bsn: Mapped[str] = mapped_column(String(9))
+    organisatie_id: Mapped[int] = mapped_column(Integer)
+    startdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    load_id: Mapped[int] = mapped_column(Integer)
