@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.files.cizfeed import parse_feed
 from store import demo as demo_data
-from store import gemeenten, migrate, organisaties
+from store import gemeenten, migrate, organisaties, wetten
 from store.datums import vandaag
 from store.db import (
     DatabaseUnavailable,
@@ -31,6 +31,7 @@ from store.db import (
     make_sessions,
 )
 from store.register import FeedResultaat, load_feed
+from store.rollen import Wet
 from store.settings import Settings, SettingsError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,6 +110,30 @@ def peildatum(value: Any) -> date:
     return value.date() if value is not None else vandaag()
 
 
+WET_KEUZE = click.Choice([w.value for w in Wet])
+
+
+def actieve_wet(ctx: Context, wet: str) -> Wet:
+    """The wet of a --wet option; exit 1 while it is switched off (store.wetten)."""
+    try:
+        return wetten.controleer(ctx.settings, Wet(wet))
+    except wetten.WetUit as exc:
+        raise Afgekeurd(f"{exc} (SAMENLOOP_JEUGDWET=uit)") from None
+
+
+def _rechten_wetten(ctx: Context, wet: str | None) -> tuple[Wet, ...]:
+    """The wetten whose aanleverrechten an `org` command sets: the one named, else all."""
+    return tuple(Wet) if wet is None else (actieve_wet(ctx, wet),)
+
+
+rechten_wet_optie = click.option(
+    "--wet",
+    type=WET_KEUZE,
+    default=None,
+    help="Alleen de aanleverrechten van deze wet (standaard: Wmo en Jeugdwet allebei).",
+)
+
+
 @click.group(cls=Group)
 @click.option("-v", "--verbose", is_flag=True, help="Meer logregels op stderr.")
 @click.pass_context
@@ -164,12 +189,20 @@ def _org_change(ctx: Context) -> Iterator[Session]:
 @click.option("--samenwerking", help="Gemeentecodes waarvoor zij aanlevert, komma-gescheiden.")
 @click.option("--oin", help="OIN (20 cijfers) uit het PKIoverheid-certificaat.")
 @click.option("--mail", help="Mailadres van de productbeheerder.")
+@rechten_wet_optie
 @datum_optie
 @pass_ctx
 def org_add(
-    ctx: Context, code: str, samenwerking: str | None, oin: str | None, mail: str | None, datum: Any
+    ctx: Context,
+    code: str,
+    samenwerking: str | None,
+    oin: str | None,
+    mail: str | None,
+    wet: str | None,
+    datum: Any,
 ) -> None:
     """Registreer een gemeente; het nieuwe token staat op de laatste regel."""
+    rechten = _rechten_wetten(ctx, wet)
     with _org_change(ctx) as session:
         token = organisaties.add_gemeente(
             session,
@@ -178,6 +211,7 @@ def org_add(
             oin=oin,
             mail=mail,
             peildatum=peildatum(datum),
+            wetten=rechten,
         )
     click.echo(f"gemeente {code} geregistreerd; token:")
     click.echo(token)
@@ -199,12 +233,20 @@ def org_token(ctx: Context, code: str) -> None:
 @click.option("--samenwerking", help="Nieuwe lijst gemeentecodes (vervangt de oude).")
 @click.option("--oin", help="OIN; leeg ('') om te wissen.")
 @click.option("--mail", help="Mailadres; leeg ('') om te wissen.")
+@rechten_wet_optie
 @datum_optie
 @pass_ctx
 def org_set(
-    ctx: Context, code: str, samenwerking: str | None, oin: str | None, mail: str | None, datum: Any
+    ctx: Context,
+    code: str,
+    samenwerking: str | None,
+    oin: str | None,
+    mail: str | None,
+    wet: str | None,
+    datum: Any,
 ) -> None:
     """Wijzig samenwerkingsverband, OIN of mailadres."""
+    rechten = _rechten_wetten(ctx, wet)
     with _org_change(ctx) as session:
         organisaties.set_gemeente(
             session,
@@ -213,6 +255,7 @@ def org_set(
             oin=oin,
             mail=mail,
             peildatum=peildatum(datum),
+            wetten=rechten,
         )
     click.echo(f"gemeente {code} gewijzigd")
 
@@ -235,7 +278,11 @@ def org_list(ctx: Context) -> None:
         for info in organisaties.list_organisaties(session):
             status = "actief" if info.actief else "gedeactiveerd"
             voor = ",".join(info.levert_voor) or "-"
-            click.echo(f"{info.rol} {info.code} {status} levert-voor={voor} oin={info.oin or '-'}")
+            jw = ",".join(info.levert_voor_jw) or "-"
+            click.echo(
+                f"{info.rol} {info.code} {status} levert-voor={voor} oin={info.oin or '-'} "
+                f"levert-voor-jw={jw}"
+            )
 
 
 @cli.group("gemeenten")

@@ -13,9 +13,11 @@ from typing import Any
 import click
 
 from adapters.cli import (
+    WET_KEUZE,
     Afgekeurd,
     Context,
     OmgevingFout,
+    actieve_wet,
     datum_optie,
     gemeente_optie,
     pass_ctx,
@@ -30,10 +32,10 @@ from store.verslag import Verslag
 
 wet_optie = click.option(
     "--wet",
-    type=click.Choice([w.value for w in Wet]),
+    type=WET_KEUZE,
     default=Wet.WMO.value,
     show_default=True,
-    help="De wet van de populatie.",
+    help="De wet van de populatie: wmo of jw (Jeugdwet).",
 )
 json_optie = click.option("--json", "als_json", is_flag=True, help="Het verslag als JSON.")
 
@@ -80,7 +82,8 @@ def upload(
     file: Path,
 ) -> None:
     """Verwerk een aanlevering (CSV) als deze gemeente; toont het verwerkingsverslag."""
-    opdracht = Opdracht(code, Wet(wet), file.name, peildatum(datum), initieel, controle)
+    gekozen = actieve_wet(ctx, wet)
+    opdracht = Opdracht(code, gekozen, file.name, peildatum(datum), initieel, controle)
     verslag = _verwerk(ctx, file, opdracht)
     _toon(verslag, als_json)
     if verslag.afgekeurd:
@@ -95,10 +98,11 @@ def upload(
 @datum_optie
 @pass_ctx
 def rapport(ctx: Context, code: str, wet: str, datum: Any) -> None:
-    """Het rapport Wmo abonnementen (CSV) op stdout."""
+    """Het rapport abonnementen (CSV) van de wet op stdout."""
+    gekozen = actieve_wet(ctx, wet)
     with ctx.sessions() as session:
         try:
-            regels = abonnementen(session, code, Wet(wet), peildatum(datum))
+            regels = abonnementen(session, code, gekozen, peildatum(datum))
             for chunk in rapporten.abonnementen_csv(regels):
                 click.echo(chunk, nl=False)
         except AanleveringFout as exc:

@@ -7,14 +7,22 @@ from typing import Any
 
 import click
 
-from adapters.cli import Afgekeurd, Context, datum_optie, pass_ctx, peildatum
+from adapters.cli import (
+    WET_KEUZE,
+    Afgekeurd,
+    Context,
+    actieve_wet,
+    datum_optie,
+    pass_ctx,
+    peildatum,
+)
 from adapters.files.signaalbestanden import schrijf_signalen, schrijf_tellingen
 from adapters.mail import send_pending
-from store import organisaties, signaalinzage
+from store import bestandsversie, organisaties, signaalinzage, wetten
 from store.rollen import Rol, Wet
 from store.signalen import RunGeweigerd, run
 
-WET = click.Choice([w.value for w in Wet])
+WET = WET_KEUZE
 
 
 @click.group()
@@ -37,7 +45,7 @@ def _organisatie_id(ctx: Context, code: str) -> int:
 def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
     """Vergelijk het register met de lopende abonnementen en maak de signalen van de dag."""
     try:
-        res = run(ctx.engine, peildatum(datum), forceer=forceer)
+        res = run(ctx.engine, peildatum(datum), forceer=forceer, wetten=wetten.actief(ctx.settings))
     except RunGeweigerd as exc:
         raise Afgekeurd(str(exc)) from None
     d = res.peildatum.isoformat()
@@ -64,11 +72,14 @@ def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
 @pass_ctx
 def signalen_export(ctx: Context, code: str, wet: str, datum: Any) -> None:
     """Schrijf het signaalbestand van die dag naar stdout (niets als er geen is)."""
+    gekozen = actieve_wet(ctx, wet)
     org_id = _organisatie_id(ctx, code)
-    rows = signaalinzage.dag(ctx.engine, org_id, wet, peildatum(datum))
+    with ctx.engine.connect() as conn:
+        versie = bestandsversie.versie(conn, org_id, gekozen)
+    rows = signaalinzage.dag(ctx.engine, org_id, gekozen, peildatum(datum))
     first = next(rows, None)
     if first is not None:
-        schrijf_signalen([first, *rows], sys.stdout)
+        schrijf_signalen([first, *rows], sys.stdout, versie)
 
 
 @signalen.command("rapport")
@@ -82,9 +93,10 @@ def signalen_rapport(ctx: Context, code: str, wet: str, van: Any, tot: Any) -> N
     start, end = van.date(), tot.date()
     if start > end:
         raise click.BadParameter("--van ligt na --tot", param_hint="--van")
+    gekozen = actieve_wet(ctx, wet)
     org_id = _organisatie_id(ctx, code)
     with ctx.engine.connect() as conn:
-        schrijf_tellingen(signaalinzage.tellingen(conn, org_id, wet, start, end), sys.stdout)
+        schrijf_tellingen(signaalinzage.tellingen(conn, org_id, gekozen, start, end), sys.stdout)
 
 
 __all__ = ["signalen"]

@@ -30,7 +30,8 @@ class OrganisatieInfo:
     oin: str | None
     mail: str | None
     actief: bool
-    levert_voor: tuple[str, ...]
+    levert_voor: tuple[str, ...]  # Wmo
+    levert_voor_jw: tuple[str, ...] = ()
 
 
 def token_digest(token: str) -> str:
@@ -118,8 +119,13 @@ def add_gemeente(
     oin: str | None = None,
     mail: str | None = None,
     peildatum: date,
+    wetten: Iterable[Wet] = tuple(Wet),
 ) -> str:
-    """Register (or re-activate) a gemeente; returns its new token."""
+    """Register (or re-activate) a gemeente; returns its new token.
+
+    It delivers for itself and the samenwerking, for each of `wetten` (both, unless the operator
+    names one: a gemeente whose Wmo another gemeente delivers registers for the Jeugdwet alone).
+    """
     org = _find(session, Rol.GEMEENTE, code)
     if org is not None and org.actief:
         raise OrganisatieFout(f"gemeente {code} is al geregistreerd; gebruik 'org set'")
@@ -129,7 +135,8 @@ def add_gemeente(
     org.actief = True
     session.flush()
     _update(session, org, oin=oin, mail=mail)
-    _set_aanleverrechten(session, org, Wet.WMO, samenwerking, peildatum)
+    for wet in wetten:
+        _set_aanleverrechten(session, org, wet, samenwerking, peildatum)
     return issue_token(session, org)
 
 
@@ -152,12 +159,16 @@ def set_gemeente(
     oin: str | None = None,
     mail: str | None = None,
     peildatum: date,
+    wetten: Iterable[Wet] = tuple(Wet),
 ) -> None:
-    """Change a samenwerkingsverband, OIN or mail address; an empty string clears OIN or mail."""
+    """Change a samenwerkingsverband (for each of `wetten`: both unless one is named), OIN or
+    mail address; an empty string clears OIN or mail."""
     org = _require(session, Rol.GEMEENTE, code)
     _update(session, org, oin=oin, mail=mail)
     if samenwerking is not None:
-        _set_aanleverrechten(session, org, Wet.WMO, samenwerking, peildatum)
+        codes = list(samenwerking)
+        for wet in wetten:
+            _set_aanleverrechten(session, org, wet, codes, peildatum)
 
 
 def new_token(session: Session, code: str) -> str:
@@ -172,16 +183,21 @@ def remove_gemeente(session: Session, code: str) -> None:
     session.execute(delete(Aanleverrecht).where(Aanleverrecht.organisatie_id == org.id))
 
 
+def _levert_voor(session: Session, org: Organisatie, wet: Wet) -> tuple[str, ...]:
+    codes = session.scalars(
+        select(Aanleverrecht.gemeentecode)
+        .where(Aanleverrecht.organisatie_id == org.id, Aanleverrecht.wet == wet)
+        .order_by(Aanleverrecht.gemeentecode)
+    )
+    return tuple(codes)
+
+
 def describe(session: Session, rol: Rol, code: str) -> OrganisatieInfo | None:
     org = _find(session, rol, code)
     if org is None:
         return None
-    codes = session.scalars(
-        select(Aanleverrecht.gemeentecode)
-        .where(Aanleverrecht.organisatie_id == org.id)
-        .order_by(Aanleverrecht.gemeentecode)
-    )
-    return OrganisatieInfo(org.id, org.rol, org.code, org.oin, org.mail, org.actief, tuple(codes))
+    wmo, jw = (_levert_voor(session, org, wet) for wet in (Wet.WMO, Wet.JW))
+    return OrganisatieInfo(org.id, org.rol, org.code, org.oin, org.mail, org.actief, wmo, jw)
 
 
 def list_organisaties(session: Session) -> list[OrganisatieInfo]:

@@ -10,6 +10,7 @@ only one run proceed; a completed run for D is final.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -35,6 +36,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from store.db import JOB
 from store.models import Abonnement, WlzRegister
 from store.models_signalen import Signaal, SignaalBestand, SignaalRun
+from store.rollen import Wet
 from store.uitgaand import queue_run_mails
 
 EERSTE = "eerste"
@@ -82,11 +84,13 @@ def _check_order(conn: Connection, peildatum: date, forceer: bool) -> None:
         )
 
 
-def _remove_ended(conn: Connection, peildatum: date) -> int:
+def _remove_ended(conn: Connection, peildatum: date, wetten: Collection[str]) -> int:
     """A subscription goes on the day its einddatum is reached (with its signal memory)."""
     result = conn.execute(
         delete(Abonnement).where(
-            Abonnement.einddatum.is_not(None), Abonnement.einddatum <= peildatum
+            Abonnement.einddatum.is_not(None),
+            Abonnement.einddatum <= peildatum,
+            Abonnement.wet.in_(wetten),
         )
     )
     return int(result.rowcount or 0)
@@ -104,7 +108,7 @@ def _changed() -> ColumnElement[bool]:
     return or_(*(getattr(WlzRegister, c).is_distinct_from(m) for c, m in _MEMORY.items()))
 
 
-def _rule(peildatum: date) -> ColumnElement[bool]:
+def _rule(peildatum: date, wetten: Collection[str]) -> ColumnElement[bool]:
     """Lopend on D (beslisregels 3) and rule 1 or 2 (section 4), on the old memory."""
     a, r = Abonnement, WlzRegister
     lopend = and_(
@@ -114,12 +118,13 @@ def _rule(peildatum: date) -> ColumnElement[bool]:
     never = a.gesignaleerd_op.is_(None)
     return and_(
         r.bsn == a.bsn,
+        a.wet.in_(wetten),
         lopend,
         or_(and_(never, r.wlz_status.in_(SIGNALEERBAAR)), and_(~never, _changed())),
     )
 
 
-def _signal_query(peildatum: date) -> Select[Any]:
+def _signal_query(peildatum: date, wetten: Collection[str]) -> Select[Any]:
     a, r = Abonnement, WlzRegister
     regel = case((a.gesignaleerd_op.is_(None), literal(EERSTE)), else_=literal(GEWIJZIGD))
     return select(
@@ -134,7 +139,7 @@ def _signal_query(peildatum: date) -> Select[Any]:
         r.einddatum,
         regel,
         *_MEMORY.values(),
-    ).where(_rule(peildatum))
+    ).where(_rule(peildatum, wetten))
 
 
 _SIGNAAL_COLUMNS = (
@@ -152,8 +157,9 @@ _SIGNAAL_COLUMNS = (
 )
 
 
-def _create_signals(conn: Connection, peildatum: date) -> None:
-    conn.execute(insert(Signaal).from_select(list(_SIGNAAL_COLUMNS), _signal_query(peildatum)))
+def _create_signals(conn: Connection, peildatum: date, wetten: Collection[str]) -> None:
+    query = _signal_query(peildatum, wetten)
+    conn.execute(insert(Signaal).from_select(list(_SIGNAAL_COLUMNS), query))
 
 
 def _remember(conn: Connection, peildatum: date) -> int:
@@ -200,14 +206,14 @@ def _record(conn: Connection, res: RunResultaat, began: datetime, forceer: bool,
     )
 
 
-def _run(conn: Connection, peildatum: date, forceer: bool) -> RunResultaat:
+def _run(conn: Connection, peildatum: date, forceer: bool, wetten: Collection[str]) -> RunResultaat:
     began, clock = datetime.now(UTC), time.perf_counter()
     _lock(conn)
     if (done := _existing(conn, peildatum)) is not None:
         return done
     _check_order(conn, peildatum, forceer)
-    verwijderd = _remove_ended(conn, peildatum)
-    _create_signals(conn, peildatum)
+    verwijderd = _remove_ended(conn, peildatum, wetten)
+    _create_signals(conn, peildatum, wetten)
     signalen = _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
     mails = queue_run_mails(conn, peildatum)
@@ -216,14 +222,24 @@ def _run(conn: Connection, peildatum: date, forceer: bool) -> RunResultaat:
     return res
 
 
-def run(engine: Engine, peildatum: date, *, forceer: bool = False) -> RunResultaat:
-    """Run (or find) the nightly run for the peildatum; see the module docstring."""
+def run(
+    engine: Engine,
+    peildatum: date,
+    *,
+    forceer: bool = False,
+    wetten: Collection[str] = tuple(Wet),
+) -> RunResultaat:
+    """Run (or find) the nightly run for the peildatum; see the module docstring.
+
+    Only the subscriptions of `wetten` take part (store.wetten.actief: no Jeugdwet while its
+    switch is uit); those of another wet are left exactly as they are, not even removed.
+    """
     options = {"isolation_level": "REPEATABLE READ", "sqlite_begin": "IMMEDIATE", JOB: True}
     if engine.dialect.name == "sqlite":
         options.pop("isolation_level")
     try:
         with engine.connect().execution_options(**options) as conn, conn.begin():
-            return _run(conn, peildatum, forceer)
+            return _run(conn, peildatum, forceer, wetten)
     except OperationalError as exc:
         if "locked" in str(exc.orig):
             raise RunGeweigerd("er loopt al een signalenrun (database bezet)") from None

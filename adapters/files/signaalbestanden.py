@@ -19,6 +19,7 @@ SIGNAAL_KOP = (
     "Ingangsdatum",
     "Einddatum",
 )
+KOPPEN = {1: SIGNAAL_KOP}  # the columns per file version (store/bestandsversie.py chooses)
 TELLING_KOP = (
     "Code aanleverende gemeente",
     "Gemeentecode",
@@ -31,10 +32,11 @@ def bestandsnaam(code: str, wet: str, peildatum: date) -> str:
     return f"wlz-signalen-{code}-{wet}-{peildatum:%Y%m%d}.csv"
 
 
-def schrijf_signalen(rows: Iterable[SignaalRij], out: TextIO) -> int:
-    """Write the header and one line per signal; returns the number of signals."""
+def schrijf_signalen(rows: Iterable[SignaalRij], out: TextIO, versie: int = 1) -> int:
+    """Write the header and one line per signal in the columns of the file version (only
+    version 1 exists yet); returns the number of signals."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SIGNAAL_KOP)
+    writer.writerow(KOPPEN[versie])
     count = 0
     for r in rows:
         einde = format_datum(r.einddatum) if r.einddatum else ""
