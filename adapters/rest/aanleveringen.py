@@ -25,6 +25,7 @@ from adapters.rest.problems import Problem
 from adapters.rest.query import Param
 from adapters.rest.validation import check_accept, check_content_type
 from store import verslag as verslagen
+from store import wetten
 from store.populatie import Opdracht
 from store.rollen import Recht
 from store.verslag import AanleveringInfo, Verslag
@@ -35,16 +36,21 @@ _CURL = " Met curl: --data-binary @bestand.csv -H 'Content-Type: text/csv'."
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NIET_GEVONDEN = "Deze gemeente heeft geen aanlevering met dit nummer."
 
-UPLOAD = {
-    "wet": Param(query.wet, required=True),
-    "initieel": Param(query.boolean, default=False),
-    "controle": Param(query.boolean, default=False),
-}
-LIJST = {
-    "wet": Param(query.wet),
-    "na": Param(query.cursor),
-    "aantal": Param(query.aantal, default=100),
-}
+
+def _upload(ctx: Context) -> dict[str, Param]:
+    return {
+        "wet": query.wet(ctx.settings, required=True),
+        "initieel": Param(query.boolean, default=False),
+        "controle": Param(query.boolean, default=False),
+    }
+
+
+def _lijst(ctx: Context) -> dict[str, Param]:
+    return {
+        "wet": query.wet(ctx.settings),
+        "na": Param(query.cursor),
+        "aantal": Param(query.aantal, default=100),
+    }
 
 
 def bestandsnaam(req: falcon.Request) -> str:
@@ -70,13 +76,13 @@ class AanleveringenResource:
     """POST /api/v1/aanleveringen (upload) and GET /api/v1/aanleveringen (the list)."""
 
     def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
+        self._ctx, self._upload, self._lijst = ctx, _upload(ctx), _lijst(ctx)
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         caller = self._ctx.caller(req, Recht.AANLEVEREN)
         check_accept(req)
         check_content_type(req, CSV_MEDIA, _CURL)
-        q = query.read(req, UPLOAD)
+        q = query.read(req, self._upload)
         opdracht = Opdracht(
             caller.code,
             q["wet"],
@@ -97,10 +103,11 @@ class AanleveringenResource:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         caller = self._ctx.caller(req, Recht.AANLEVEREN)
         check_accept(req)
-        q = query.read(req, LIJST)
+        q = query.read(req, self._lijst)
         with Session(self._ctx.engine) as session:
             alle = verslagen.aanleveringen(session, caller.code, q["wet"])
-        send_json(resp, self._pagina(alle, q))
+        actief = wetten.actief(self._ctx.settings)
+        send_json(resp, self._pagina([a for a in alle if a.wet in actief], q))
 
     def _pagina(self, alle: list[AanleveringInfo], q: dict[str, Any]) -> dict[str, Any]:
         """Newest first; `na` is the cursor of the last one on the previous page."""
@@ -142,8 +149,8 @@ def _verslag(ctx: Context, req: falcon.Request, aanlevering_id: int, media: str)
     query.read(req, {})
     with Session(ctx.engine) as session:
         found = verslagen.ophalen(session, caller.code, aanlevering_id)
-    if found is None:
-        raise Problem(404, _NIET_GEVONDEN)
+    if found is None or found.wet not in wetten.actief(ctx.settings):
+        raise Problem(404, _NIET_GEVONDEN)  # a switched-off wet's verslag is not shown
     return found
 
 

@@ -1,5 +1,5 @@
-"""Reports a gemeente can request (bestanden.md section 5), as CSV downloads: the Wmo
-abonnementen (its current population) and the Aantal Wlz signalen over a period."""
+"""Reports a gemeente can request (bestanden.md section 5), as CSV downloads: the abonnementen
+of a wet (its current Wmo or Jeugdwet population) and the Aantal Wlz signalen over a period."""
 
 from __future__ import annotations
 
@@ -17,24 +17,25 @@ from store import signaalinzage
 from store.populatie import abonnementen
 from store.rollen import Recht, Wet
 
-WET = Param(query.wet, default=Wet.WMO)
-PERIODE = {
-    "van": Param(query.iso_date, required=True),
-    "tot": Param(query.iso_date, required=True),
-    "wet": WET,
-}
+
+def _periode(ctx: Context) -> dict[str, Param]:
+    return {
+        "van": Param(query.iso_date, required=True),
+        "tot": Param(query.iso_date, required=True),
+        "wet": query.wet(ctx.settings, default=Wet.WMO),
+    }
 
 
 class AbonnementenResource:
     """GET /api/v1/abonnementen: the caller's current population for the wet, as CSV."""
 
     def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
+        self._ctx, self._params = ctx, {"wet": query.wet(ctx.settings, default=Wet.WMO)}
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         caller = self._ctx.caller(req, Recht.RAPPORTEN)
         check_accept(req, "text/csv")
-        wet = query.read(req, {"wet": WET})["wet"]
+        wet = query.read(req, self._params)["wet"]
         peildatum = self._ctx.today()
         with Session(self._ctx.engine) as session:
             regels = abonnementen(session, caller.code, wet, peildatum)
@@ -47,12 +48,12 @@ class AantalSignalenResource:
     """GET /api/v1/rapporten/aantal-signalen?van=...&tot=...: signals per gemeentecode and day."""
 
     def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
+        self._ctx, self._params = ctx, _periode(ctx)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         caller = self._ctx.caller(req, Recht.RAPPORTEN)
         check_accept(req, "text/csv")
-        q = query.read(req, PERIODE)
+        q = query.read(req, self._params)
         van, tot, wet = q["van"], q["tot"], q["wet"]
         if van > tot:
             raise query.refuse("van", "ligt na tot; van en tot tellen allebei mee")

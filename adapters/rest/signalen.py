@@ -15,18 +15,28 @@ from adapters.rest.context import Context
 from adapters.rest.problems import Problem
 from adapters.rest.query import Param
 from adapters.rest.validation import check_accept
-from store import signaalinzage
+from store import bestandsversie, signaalinzage
 from store.rollen import Recht, Wet
 from store.signaalinzage import SignaalRij
 
-WET = Param(query.wet, default=Wet.WMO)
-DAG = {
-    "datum": Param(query.iso_date, required=True),
-    "wet": WET,
-    "na": Param(query.cursor),
-    "aantal": Param(query.aantal, default=100),
-}
-BESTAND = {"datum": Param(query.iso_date, required=True), "wet": WET}
+
+def _wet(ctx: Context) -> Param:
+    return query.wet(ctx.settings, default=Wet.WMO)
+
+
+def _dag(ctx: Context) -> dict[str, Param]:
+    return {
+        "datum": Param(query.iso_date, required=True),
+        "wet": _wet(ctx),
+        "na": Param(query.cursor),
+        "aantal": Param(query.aantal, default=100),
+    }
+
+
+def _bestand(ctx: Context) -> dict[str, Param]:
+    return {"datum": Param(query.iso_date, required=True), "wet": _wet(ctx)}
+
+
 _GEEN_BESTAND = "Deze gemeente heeft op deze datum geen signaalbestand voor deze wet."
 
 
@@ -61,12 +71,12 @@ class SignalenResource:
     """GET /api/v1/signalen?datum=...: the day's signals, a page at a time (keyset paging)."""
 
     def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
+        self._ctx, self._params = ctx, _dag(ctx)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         caller = self._ctx.caller(req, Recht.SIGNALEN)
         check_accept(req)
-        q = query.read(req, DAG)
+        q = query.read(req, self._params)
         with self._ctx.engine.connect() as conn:
             rows = signaalinzage.pagina(
                 conn,
@@ -102,12 +112,12 @@ class BestandenResource:
     """GET /api/v1/signalen/bestanden: the days with a signal file, newest first."""
 
     def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
+        self._ctx, self._params = ctx, {"wet": _wet(ctx)}
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         caller = self._ctx.caller(req, Recht.SIGNALEN)
         check_accept(req)
-        wet = query.read(req, {"wet": WET})["wet"]
+        wet = query.read(req, self._params)["wet"]
         with self._ctx.engine.connect() as conn:
             dagen = signaalinzage.dagen(conn, caller.organisatie_id, wet)
         items = [self._item(caller.code, wet, d, n) for d, n in dagen]
@@ -130,17 +140,19 @@ class BestandResource:
     """GET /api/v1/signalen/bestanden/{datum}: that day's signal file (CSV), or 404."""
 
     def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
+        self._ctx, self._params = ctx, _bestand(ctx)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, datum: str) -> None:
         caller = self._ctx.caller(req, Recht.SIGNALEN)
         check_accept(req, "text/csv")
         if not datum:  # Falcon matches an empty last segment: a trailing slash, no path
             raise falcon.HTTPNotFound
-        q = query.read(req, BESTAND, {"datum": datum})
+        q = query.read(req, self._params, {"datum": datum})
         dag, wet = q["datum"], q["wet"]
+        with self._ctx.engine.connect() as conn:
+            versie = bestandsversie.versie(conn, caller.organisatie_id, wet)
         rows = signaalinzage.dag(self._ctx.engine, caller.organisatie_id, wet, dag)
-        buffer, aantal = spool(lambda out: schrijf_signalen(rows, out))
+        buffer, aantal = spool(lambda out: schrijf_signalen(rows, out, versie))
         if aantal == 0:
             buffer.close()
             raise Problem(404, _GEEN_BESTAND)
