@@ -23,6 +23,7 @@ from store.rollen import Rol, Wet
 from store.signalen import RunGeweigerd, run
 
 WET = WET_KEUZE
+WET_HULP = "De wet: wmo of jw (Jeugdwet)."
 
 
 @click.group()
@@ -67,7 +68,7 @@ def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
 
 @signalen.command("export")
 @click.option("--gemeente", "code", required=True, help="Aanleverende gemeente.")
-@click.option("--wet", type=WET, default=Wet.WMO.value, show_default=True)
+@click.option("--wet", type=WET, default=Wet.WMO.value, show_default=True, help=WET_HULP)
 @datum_optie
 @pass_ctx
 def signalen_export(ctx: Context, code: str, wet: str, datum: Any) -> None:
@@ -84,7 +85,7 @@ def signalen_export(ctx: Context, code: str, wet: str, datum: Any) -> None:
 
 @signalen.command("rapport")
 @click.option("--gemeente", "code", required=True, help="Aanleverende gemeente.")
-@click.option("--wet", type=WET, default=Wet.WMO.value, show_default=True)
+@click.option("--wet", type=WET, default=Wet.WMO.value, show_default=True, help=WET_HULP)
 @click.option("--van", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
 @click.option("--tot", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
 @pass_ctx

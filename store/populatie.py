@@ -319,7 +319,7 @@ def _org_id(session: Session, gemeente: str) -> int:
 
 
 class AbonnementRegel(NamedTuple):
-    """One line of the Wmo abonnementen report (bestanden.md section 5), in its column order."""
+    """One line of a wet's abonnementen report (bestanden.md section 5), in its column order."""
 
     aanleverende_gemeente: str
     gemeentecode: str

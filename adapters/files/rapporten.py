@@ -28,7 +28,7 @@ def _veld(value: str | date | None) -> str:
 
 
 def abonnementen_csv(regels: Iterable[AbonnementRegel]) -> Iterator[str]:
-    """The Wmo abonnementen report as text chunks (header first), for a stream or a response."""
+    """A wet's abonnementen report as text chunks (header first), for a stream or a response."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ABONNEMENTEN_KOP)
