@@ -216,7 +216,7 @@ def _run(conn: Connection, peildatum: date, forceer: bool, wetten: Collection[st
     _create_signals(conn, peildatum, wetten)
     signalen = _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
-    mails = queue_run_mails(conn, peildatum)
+    mails = queue_run_mails(conn, peildatum, wetten)
     res = RunResultaat(peildatum, True, signalen, bestanden, verwijderd, mails)
     _record(conn, res, began, forceer, int((time.perf_counter() - clock) * 1000))
     return res

@@ -6,7 +6,7 @@ lapse: keyed by the date of the last accepted aanlevering). No mail ever names a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,7 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from store.datums import format_datum
 from store.models import Aanlevering, Organisatie
 from store.models_signalen import MailUitgaand, SignaalBestand
-from store.rollen import Rol
+from store.rollen import Rol, Wet
+from store.wetten import NAAM
 
 HERINNERING_NA = timedelta(days=60)
 AFGELEVERD = "afgeleverd"
@@ -70,40 +71,53 @@ def _file_text(code: str, wet: str, peildatum: date, count: int) -> str:
     )
 
 
-def _reminder_mails(conn: Connection, peildatum: date) -> Iterator[dict[str, object]]:
+def _reminder_mails(
+    conn: Connection, peildatum: date, wetten: Collection[str]
+) -> Iterator[dict[str, object]]:
+    """Per gemeente and wet: a lapse in the Jeugdwet is not hidden by a recent Wmo aanlevering,
+    nor the other way round."""
+    a = Aanlevering
     last = (
-        select(Aanlevering.organisatie_id, func.max(Aanlevering.peildatum).label("laatst"))
-        .where(Aanlevering.status == AFGELEVERD)
-        .group_by(Aanlevering.organisatie_id)
+        select(a.organisatie_id, a.wet, func.max(a.peildatum).label("laatst"))
+        .where(a.status == AFGELEVERD, a.wet.in_(wetten))
+        .group_by(a.organisatie_id, a.wet)
         .subquery()
     )
     rows = conn.execute(
-        select(Organisatie.id, Organisatie.code, Organisatie.mail, last.c.laatst)
+        select(Organisatie.id, Organisatie.code, Organisatie.mail, last.c.wet, last.c.laatst)
         .join(last, last.c.organisatie_id == Organisatie.id)
         .where(Organisatie.actief, Organisatie.rol == Rol.GEMEENTE, Organisatie.mail.is_not(None))
         .where(last.c.laatst < peildatum - HERINNERING_NA)
     )
-    for org_id, code, mail, laatst in rows:
-        yield {
-            "organisatie_id": org_id,
-            "soort": "herinnering",
-            "sleutel": laatst.isoformat(),
-            "aan": mail,
-            "onderwerp": "Wlz signalen: uw laatste aanlevering is meer dan 60 dagen oud",
-            "tekst": (
-                f"Beste productbeheerder van gemeente {code},\n\n"
-                f"Uw laatste geaccepteerde aanlevering is van {format_datum(laatst)}. "
-                "Lever uw populatie opnieuw aan, zodat de Wlz signalen over de juiste "
-                "cliënten blijven gaan.\n\nDeze mail bevat bewust geen persoonsgegevens.\n"
-            ),
-        }
+    for org_id, code, mail, wet, laatst in rows:
+        kop = {"organisatie_id": org_id, "soort": "herinnering", "aan": mail}
+        yield kop | _reminder(code, Wet(wet), laatst)
 
 
-def queue_run_mails(conn: Connection, peildatum: date) -> int:
-    """Queue the mails of a nightly run; returns how many are new."""
+def _reminder(code: str, wet: Wet, laatst: date) -> dict[str, object]:
+    """The Wmo reminder keeps its key and words (the outbox already holds such keys); another
+    wet's reminder names the wet."""
+    wmo = wet is Wet.WMO
+    sleutel = laatst.isoformat() if wmo else f"{wet}:{laatst.isoformat()}"
+    welke = "" if wmo else f"({wet}) "
+    voor = "" if wmo else f"voor de {NAAM[wet]} ({wet}) "
+    return {
+        "sleutel": sleutel,
+        "onderwerp": f"Wlz signalen: uw laatste aanlevering {welke}is meer dan 60 dagen oud",
+        "tekst": (
+            f"Beste productbeheerder van gemeente {code},\n\n"
+            f"Uw laatste geaccepteerde aanlevering {voor}is van {format_datum(laatst)}. "
+            "Lever uw populatie opnieuw aan, zodat de Wlz signalen over de juiste "
+            "cliënten blijven gaan.\n\nDeze mail bevat bewust geen persoonsgegevens.\n"
+        ),
+    }
+
+
+def queue_run_mails(conn: Connection, peildatum: date, wetten: Collection[str] = tuple(Wet)) -> int:
+    """Queue the mails of a nightly run (the reminders of `wetten`); returns how many are new."""
     count = select(func.count()).select_from(MailUitgaand)
     before = conn.execute(count).scalar_one()
-    for mail in [*_file_mails(conn, peildatum), *_reminder_mails(conn, peildatum)]:
+    for mail in [*_file_mails(conn, peildatum), *_reminder_mails(conn, peildatum, wetten)]:
         _queue(conn, mail)
     return int(conn.execute(count).scalar_one() - before)
 
