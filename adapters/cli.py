@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.files.cizfeed import parse_feed
 from store import demo as demo_data
-from store import gemeenten, migrate, organisaties
+from store import gemeenten, migrate
 from store.datums import vandaag
 from store.db import (
     DatabaseUnavailable,
@@ -135,107 +135,8 @@ def db_upgrade(ctx: Context) -> None:
     click.echo("database bijgewerkt")
 
 
-@cli.group()
-def org() -> None:
-    """Organisaties (gemeenten) en hun tokens."""
-
-
-def _codes(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [c.strip() for c in value.split(",") if c.strip()]
-
-
 def gemeente_optie(func: F) -> F:
     return click.option("--gemeente", "code", required=True, help="Gemeentecode (4 cijfers).")(func)
-
-
-@contextmanager
-def _org_change(ctx: Context) -> Iterator[Session]:
-    try:
-        with ctx.sessions.begin() as session:
-            yield session
-    except organisaties.OrganisatieFout as exc:
-        raise Afgekeurd(str(exc)) from None
-
-
-@org.command("add")
-@gemeente_optie
-@click.option("--samenwerking", help="Gemeentecodes waarvoor zij aanlevert, komma-gescheiden.")
-@click.option("--oin", help="OIN (20 cijfers) uit het PKIoverheid-certificaat.")
-@click.option("--mail", help="Mailadres van de productbeheerder.")
-@datum_optie
-@pass_ctx
-def org_add(
-    ctx: Context, code: str, samenwerking: str | None, oin: str | None, mail: str | None, datum: Any
-) -> None:
-    """Registreer een gemeente; het nieuwe token staat op de laatste regel."""
-    with _org_change(ctx) as session:
-        token = organisaties.add_gemeente(
-            session,
-            code,
-            samenwerking=_codes(samenwerking) or [],
-            oin=oin,
-            mail=mail,
-            peildatum=peildatum(datum),
-        )
-    click.echo(f"gemeente {code} geregistreerd; token:")
-    click.echo(token)
-
-
-@org.command("token")
-@gemeente_optie
-@pass_ctx
-def org_token(ctx: Context, code: str) -> None:
-    """Geef een nieuw token uit; het oude werkt meteen niet meer."""
-    with _org_change(ctx) as session:
-        token = organisaties.new_token(session, code)
-    click.echo(f"nieuw token voor gemeente {code}:")
-    click.echo(token)
-
-
-@org.command("set")
-@gemeente_optie
-@click.option("--samenwerking", help="Nieuwe lijst gemeentecodes (vervangt de oude).")
-@click.option("--oin", help="OIN; leeg ('') om te wissen.")
-@click.option("--mail", help="Mailadres; leeg ('') om te wissen.")
-@datum_optie
-@pass_ctx
-def org_set(
-    ctx: Context, code: str, samenwerking: str | None, oin: str | None, mail: str | None, datum: Any
-) -> None:
-    """Wijzig samenwerkingsverband, OIN of mailadres."""
-    with _org_change(ctx) as session:
-        organisaties.set_gemeente(
-            session,
-            code,
-            samenwerking=_codes(samenwerking),
-            oin=oin,
-            mail=mail,
-            peildatum=peildatum(datum),
-        )
-    click.echo(f"gemeente {code} gewijzigd")
-
-
-@org.command("remove")
-@gemeente_optie
-@pass_ctx
-def org_remove(ctx: Context, code: str) -> None:
-    """Deactiveer een organisatie: haar tokens werken meteen niet meer, haar gegevens blijven."""
-    with _org_change(ctx) as session:
-        organisaties.remove_gemeente(session, code)
-    click.echo(f"gemeente {code} gedeactiveerd")
-
-
-@org.command("list")
-@pass_ctx
-def org_list(ctx: Context) -> None:
-    """Toon alle organisaties."""
-    with ctx.sessions() as session:
-        for info in organisaties.list_organisaties(session):
-            status = "actief" if info.actief else "gedeactiveerd"
-            voor = ",".join(info.levert_voor) or "-"
-            click.echo(f"{info.rol} {info.code} {status} levert-voor={voor} oin={info.oin or '-'}")
 
 
 @cli.group("gemeenten")
@@ -382,9 +283,11 @@ def main() -> None:
 def _register_groups() -> None:
     """Command groups live in their own modules, which import the helpers above."""
     from adapters.cli_beheer import audit, bewaartermijn  # noqa: PLC0415
+    from adapters.cli_org import org  # noqa: PLC0415
     from adapters.cli_populatie import populatie  # noqa: PLC0415
     from adapters.cli_signalen import signalen  # noqa: PLC0415
 
+    cli.add_command(org)
     cli.add_command(populatie)
     cli.add_command(signalen)
     cli.add_command(audit)
