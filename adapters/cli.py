@@ -189,7 +189,7 @@ class _ProgressRaw(io.RawIOBase):
 
 
 @contextmanager
-def _open_feed(file: Path) -> Iterator[BinaryIO]:
+def open_feed(file: Path) -> Iterator[BinaryIO]:
     try:
         handle = file.open("rb")
     except OSError as exc:
@@ -213,7 +213,7 @@ def register() -> None:
 @pass_ctx
 def register_load(ctx: Context, initieel: bool, file: Path) -> None:
     """Verwerk een CIZ-levering (alles of niets)."""
-    with _open_feed(file) as raw:
+    with open_feed(file) as raw:
         res = load_feed(ctx.engine, parse_feed(raw), initieel=initieel, bestandsnaam=file.name)
     _print_feed(res)
     if not res.geaccepteerd:
@@ -286,12 +286,15 @@ def _register_groups() -> None:
     from adapters.cli_org import org  # noqa: PLC0415
     from adapters.cli_populatie import populatie  # noqa: PLC0415
     from adapters.cli_signalen import signalen  # noqa: PLC0415
+    from adapters.cli_zorg import zorgaanbieder, zorgkantoor  # noqa: PLC0415
 
     cli.add_command(org)
     cli.add_command(populatie)
     cli.add_command(signalen)
     cli.add_command(audit)
     cli.add_command(bewaartermijn)
+    cli.add_command(zorgkantoor)
+    cli.add_command(zorgaanbieder)
 
 
 _register_groups()
