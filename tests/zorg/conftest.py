@@ -65,3 +65,7 @@ def rows(engine: Engine, feed: Feed) -> list[tuple[object, ...]]:
 def loads(engine: Engine) -> int:
     with engine.connect() as conn:
         return len(conn.execute(select(ZorgLoad.id)).all())
+
+
+# The REST adapter's fixtures (the app in-process on the demo set), for the feed routes.
+from tests.rest.conftest import anonymous, connect, demo_set, rest_app  # noqa: E402, F401
