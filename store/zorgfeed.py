@@ -202,16 +202,26 @@ def _warn_unknown_removals(conn: Connection, feed: Feed, org_id: int, res: ZorgR
 
 
 def _counts(conn: Connection, feed: Feed, org_id: int, res: ZorgResultaat) -> None:
-    t = f"SELECT COUNT(*) FROM {STAGING} s WHERE soort = 'T' AND "
-    res.toegevoegd = _count(conn, t + f"NOT {_bestaat(feed)}", org_id)
-    res.vervangen = _count(conn, t + _bestaat(feed), org_id)
-    removed = f"SELECT COUNT(*) FROM {STAGING} s WHERE soort = 'V' AND {_bestaat(feed)}"
-    if res.opdracht.initieel:
-        removed = (
-            f"SELECT COUNT(*) FROM {feed.tabel} r WHERE r.organisatie_id = :org AND NOT EXISTS "
-            f"(SELECT 1 FROM {STAGING} s WHERE s.soort = 'T' AND {_match(feed, 's', 'r')})"
+    """One pass over the staging table: T and V lines, with or without a stored row."""
+    per = {
+        (soort, bool(bestaat)): int(n)
+        for soort, bestaat, n in conn.execute(
+            text(
+                f"SELECT soort, bestaat, COUNT(*) FROM (SELECT s.soort, CASE WHEN {_bestaat(feed)} "
+                f"THEN 1 ELSE 0 END AS bestaat FROM {STAGING} s) x GROUP BY soort, bestaat"
+            ),
+            {"org": org_id},
         )
-    res.verwijderd = _count(conn, removed, org_id)
+    }
+    res.toegevoegd, res.vervangen = per.get(("T", False), 0), per.get(("T", True), 0)
+    res.verwijderd = per.get(("V", True), 0)
+    if res.opdracht.initieel:
+        res.verwijderd = _count(
+            conn,
+            f"SELECT COUNT(*) FROM {feed.tabel} r WHERE r.organisatie_id = :org AND NOT EXISTS "
+            f"(SELECT 1 FROM {STAGING} s WHERE s.soort = 'T' AND {_match(feed, 's', 'r')})",
+            org_id,
+        )
 
 
 def _new_load(conn: Connection, org_id: int, res: ZorgResultaat) -> int:
