@@ -16,6 +16,9 @@ from store.rollen import Rol
 from store.zorgfeed import Feed
 from tests.conftest import fixture_path
 
+# The REST adapter's fixtures (the app in-process on the demo set), for the feed routes.
+from tests.rest.conftest import anonymous, connect, demo_set, rest_app  # noqa: F401
+
 D = date(2026, 3, 1)
 ZORGKANTOOR = "5501"
 ANDER_ZORGKANTOOR = "5502"
@@ -65,7 +68,3 @@ def rows(engine: Engine, feed: Feed) -> list[tuple[object, ...]]:
 def loads(engine: Engine) -> int:
     with engine.connect() as conn:
         return len(conn.execute(select(ZorgLoad.id)).all())
-
-
-# The REST adapter's fixtures (the app in-process on the demo set), for the feed routes.
-from tests.rest.conftest import anonymous, connect, demo_set, rest_app  # noqa: E402, F401
