@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.files.cizfeed import parse_feed
 from store import demo as demo_data
-from store import gemeenten, migrate, organisaties, wetten
+from store import gemeenten, migrate, wetten
 from store.datums import vandaag
 from store.db import (
     DatabaseUnavailable,
@@ -121,7 +121,7 @@ def actieve_wet(ctx: Context, wet: str) -> Wet:
         raise Afgekeurd(f"{exc} (SAMENLOOP_JEUGDWET=uit)") from None
 
 
-def _rechten_wetten(ctx: Context, wet: str | None) -> tuple[Wet, ...]:
+def rechten_wetten(ctx: Context, wet: str | None) -> tuple[Wet, ...]:
     """The wetten whose aanleverrechten an `org` command sets: the one named, else all."""
     return tuple(Wet) if wet is None else (actieve_wet(ctx, wet),)
 
@@ -160,129 +160,8 @@ def db_upgrade(ctx: Context) -> None:
     click.echo("database bijgewerkt")
 
 
-@cli.group()
-def org() -> None:
-    """Organisaties (gemeenten) en hun tokens."""
-
-
-def _codes(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [c.strip() for c in value.split(",") if c.strip()]
-
-
 def gemeente_optie(func: F) -> F:
     return click.option("--gemeente", "code", required=True, help="Gemeentecode (4 cijfers).")(func)
-
-
-@contextmanager
-def _org_change(ctx: Context) -> Iterator[Session]:
-    try:
-        with ctx.sessions.begin() as session:
-            yield session
-    except organisaties.OrganisatieFout as exc:
-        raise Afgekeurd(str(exc)) from None
-
-
-@org.command("add")
-@gemeente_optie
-@click.option("--samenwerking", help="Gemeentecodes waarvoor zij aanlevert, komma-gescheiden.")
-@click.option("--oin", help="OIN (20 cijfers) uit het PKIoverheid-certificaat.")
-@click.option("--mail", help="Mailadres van de productbeheerder.")
-@rechten_wet_optie
-@datum_optie
-@pass_ctx
-def org_add(
-    ctx: Context,
-    code: str,
-    samenwerking: str | None,
-    oin: str | None,
-    mail: str | None,
-    wet: str | None,
-    datum: Any,
-) -> None:
-    """Registreer een gemeente; het nieuwe token staat op de laatste regel."""
-    rechten = _rechten_wetten(ctx, wet)
-    with _org_change(ctx) as session:
-        token = organisaties.add_gemeente(
-            session,
-            code,
-            samenwerking=_codes(samenwerking) or [],
-            oin=oin,
-            mail=mail,
-            peildatum=peildatum(datum),
-            wetten=rechten,
-        )
-    click.echo(f"gemeente {code} geregistreerd; token:")
-    click.echo(token)
-
-
-@org.command("token")
-@gemeente_optie
-@pass_ctx
-def org_token(ctx: Context, code: str) -> None:
-    """Geef een nieuw token uit; het oude werkt meteen niet meer."""
-    with _org_change(ctx) as session:
-        token = organisaties.new_token(session, code)
-    click.echo(f"nieuw token voor gemeente {code}:")
-    click.echo(token)
-
-
-@org.command("set")
-@gemeente_optie
-@click.option("--samenwerking", help="Nieuwe lijst gemeentecodes (vervangt de oude).")
-@click.option("--oin", help="OIN; leeg ('') om te wissen.")
-@click.option("--mail", help="Mailadres; leeg ('') om te wissen.")
-@rechten_wet_optie
-@datum_optie
-@pass_ctx
-def org_set(
-    ctx: Context,
-    code: str,
-    samenwerking: str | None,
-    oin: str | None,
-    mail: str | None,
-    wet: str | None,
-    datum: Any,
-) -> None:
-    """Wijzig samenwerkingsverband, OIN of mailadres."""
-    rechten = _rechten_wetten(ctx, wet)
-    with _org_change(ctx) as session:
-        organisaties.set_gemeente(
-            session,
-            code,
-            samenwerking=_codes(samenwerking),
-            oin=oin,
-            mail=mail,
-            peildatum=peildatum(datum),
-            wetten=rechten,
-        )
-    click.echo(f"gemeente {code} gewijzigd")
-
-
-@org.command("remove")
-@gemeente_optie
-@pass_ctx
-def org_remove(ctx: Context, code: str) -> None:
-    """Deactiveer een organisatie: haar tokens werken meteen niet meer, haar gegevens blijven."""
-    with _org_change(ctx) as session:
-        organisaties.remove_gemeente(session, code)
-    click.echo(f"gemeente {code} gedeactiveerd")
-
-
-@org.command("list")
-@pass_ctx
-def org_list(ctx: Context) -> None:
-    """Toon alle organisaties."""
-    with ctx.sessions() as session:
-        for info in organisaties.list_organisaties(session):
-            status = "actief" if info.actief else "gedeactiveerd"
-            voor = ",".join(info.levert_voor) or "-"
-            jw = ",".join(info.levert_voor_jw) or "-"
-            click.echo(
-                f"{info.rol} {info.code} {status} levert-voor={voor} oin={info.oin or '-'} "
-                f"levert-voor-jw={jw}"
-            )
 
 
 @cli.group("gemeenten")
@@ -335,7 +214,7 @@ class _ProgressRaw(io.RawIOBase):
 
 
 @contextmanager
-def _open_feed(file: Path) -> Iterator[BinaryIO]:
+def open_feed(file: Path) -> Iterator[BinaryIO]:
     try:
         handle = file.open("rb")
     except OSError as exc:
@@ -359,7 +238,7 @@ def register() -> None:
 @pass_ctx
 def register_load(ctx: Context, initieel: bool, file: Path) -> None:
     """Verwerk een CIZ-levering (alles of niets)."""
-    with _open_feed(file) as raw:
+    with open_feed(file) as raw:
         res = load_feed(ctx.engine, parse_feed(raw), initieel=initieel, bestandsnaam=file.name)
     _print_feed(res)
     if not res.geaccepteerd:
@@ -429,13 +308,18 @@ def main() -> None:
 def _register_groups() -> None:
     """Command groups live in their own modules, which import the helpers above."""
     from adapters.cli_beheer import audit, bewaartermijn  # noqa: PLC0415
+    from adapters.cli_org import org  # noqa: PLC0415
     from adapters.cli_populatie import populatie  # noqa: PLC0415
     from adapters.cli_signalen import signalen  # noqa: PLC0415
+    from adapters.cli_zorg import zorgaanbieder, zorgkantoor  # noqa: PLC0415
 
+    cli.add_command(org)
     cli.add_command(populatie)
     cli.add_command(signalen)
     cli.add_command(audit)
     cli.add_command(bewaartermijn)
+    cli.add_command(zorgkantoor)
+    cli.add_command(zorgaanbieder)
 
 
 _register_groups()

@@ -7,6 +7,7 @@ import sys
 
 BENCHES = (
     "bench.register_load",
+    "bench.zorgfeed",
     "bench.populatie",
     "bench.signalen",
     "bench.soap",

@@ -37,4 +37,4 @@ def bsn_fout(value: str) -> str | None:
         return "8 cijfers; vul aan met een voorloopnul"
     if len(value) != 9:
         return f"moet 9 cijfers hebben, niet {len(value)}"
-    return "000000000 is geen BSN" if value == "000000000" else "voldoet niet aan de elfproef"
+    return "negen nullen is geen BSN" if value == "000000000" else "voldoet niet aan de elfproef"

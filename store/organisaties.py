@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
+from importlib import resources
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -16,6 +21,8 @@ from store.models import Aanleverrecht, Organisatie, OrganisatieToken
 from store.rollen import Rol, Wet
 
 _OIN_LENGTH = 20
+_AGB = re.compile(r"[0-9]{8}")
+_VIER_CIJFERS = re.compile(r"[0-9]{4}")
 
 
 class OrganisatieFout(ValueError):
@@ -171,13 +178,17 @@ def set_gemeente(
             _set_aanleverrechten(session, org, wet, codes, peildatum)
 
 
-def new_token(session: Session, code: str) -> str:
-    return issue_token(session, _require(session, Rol.GEMEENTE, code))
+def new_token(session: Session, code: str, rol: Rol = Rol.GEMEENTE) -> str:
+    return issue_token(session, _require(session, rol, code))
 
 
 def remove_gemeente(session: Session, code: str) -> None:
+    remove_organisatie(session, Rol.GEMEENTE, code)
+
+
+def remove_organisatie(session: Session, rol: Rol, code: str) -> None:
     """Deactivate: tokens stop at once, aanleverrechten are released; its data stays."""
-    org = _require(session, Rol.GEMEENTE, code)
+    org = _require(session, rol, code)
     org.actief = False
     session.execute(delete(OrganisatieToken).where(OrganisatieToken.organisatie_id == org.id))
     session.execute(delete(Aanleverrecht).where(Aanleverrecht.organisatie_id == org.id))
@@ -203,3 +214,68 @@ def describe(session: Session, rol: Rol, code: str) -> OrganisatieInfo | None:
 def list_organisaties(session: Session) -> list[OrganisatieInfo]:
     rows = session.execute(select(Organisatie.rol, Organisatie.code).order_by(Organisatie.code))
     return [info for rol, code in rows if (info := describe(session, Rol(rol), code))]
+
+
+@cache
+def _cod001() -> dict[str, tuple[date, date | None]]:
+    """iWlz COD001 zorgkantoor: code -> (ingangsdatum, expiratiedatum) (store/data)."""
+    text = resources.files("store.data").joinpath("iwlz-cod001-zorgkantoor.csv")
+    rows = csv.DictReader(io.StringIO(text.read_text(encoding="utf-8")))
+    return {
+        r["code"]: (
+            date.fromisoformat(r["ingangsdatum"]),
+            date.fromisoformat(r["expiratiedatum"]) if r["expiratiedatum"] else None,
+        )
+        for r in rows
+    }
+
+
+def _zorgkantoor_fout(code: str, peildatum: date) -> str | None:
+    if not _VIER_CIJFERS.fullmatch(code):
+        return "een zorgkantoorcode is 4 cijfers (0-9) uit iWlz COD001, bijvoorbeeld 5501"
+    if (geldig := _cod001().get(code)) is None:
+        return f"zorgkantoorcode {code} staat niet in iWlz COD001"
+    ingang, einde = geldig
+    if peildatum < ingang or (einde is not None and peildatum >= einde):
+        return f"zorgkantoorcode {code} is op {peildatum.isoformat()} niet geldig in iWlz COD001"
+    return None
+
+
+def code_fout(rol: Rol, code: str, peildatum: date) -> str | None:
+    """Why a zorgkantoor or zorgaanbieder code cannot be registered (None: it can)."""
+    if rol is Rol.ZORGKANTOOR:
+        return _zorgkantoor_fout(code, peildatum)
+    if not _AGB.fullmatch(code):
+        return "een AGB-code is 8 cijfers (0-9)"
+    return None
+
+
+def add_zorgpartij(
+    session: Session,
+    rol: Rol,
+    code: str,
+    *,
+    oin: str | None = None,
+    mail: str | None = None,
+    peildatum: date,
+) -> str:
+    """Register (or re-activate) a zorgkantoor or zorgaanbieder; returns its new token."""
+    if fout := code_fout(rol, code, peildatum):
+        raise OrganisatieFout(fout)
+    org = _find(session, rol, code)
+    if org is not None and org.actief:
+        raise OrganisatieFout(f"{rol} {code} is al geregistreerd; gebruik 'org set'")
+    if org is None:
+        org = Organisatie(rol=rol, code=code, aangemaakt_op=_now())
+        session.add(org)
+    org.actief = True
+    session.flush()
+    _update(session, org, oin=oin, mail=mail)
+    return issue_token(session, org)
+
+
+def set_zorgpartij(
+    session: Session, rol: Rol, code: str, *, oin: str | None = None, mail: str | None = None
+) -> None:
+    """Change the OIN or mail address of a zorgkantoor or zorgaanbieder."""
+    _update(session, _require(session, rol, code), oin=oin, mail=mail)

@@ -20,7 +20,7 @@ from store.demo import synthetic_bsns
         ("225422979", None),
         ("999900006", None),
         ("999900007", "voldoet niet aan de elfproef"),
-        ("000000000", "000000000 is geen BSN"),
+        ("000000000", "negen nullen is geen BSN"),
         ("12345678", "8 cijfers; vul aan met een voorloopnul"),
         ("1234567890", "moet 9 cijfers hebben, niet 10"),
         ("", "ontbreekt"),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Iterator
 from typing import BinaryIO
 
-from adapters.files.csvbestand import Regel, lees_regels
+from adapters.files.csvbestand import Regel, datum_veld, lees_regels
 from store.bsn import bsn_fout
-from store.datums import DatumFout, parse_datum
 from store.meldingen import Melding
 from store.register import RegisterRegel
 
@@ -74,24 +72,10 @@ def _t_regel(regel: Regel, fouten: list[Melding]) -> RegisterRegel | None:
         fouten.append(Melding(regel.nummer, "WlzStatus", tekst))
     add = fouten.append
     datums = (
-        _datum(regel.nummer, "Afgiftedatum", afgifte, add, verplicht=True),
-        _datum(regel.nummer, "Ingangsdatum", ingang, add, verplicht=True),
-        _datum(regel.nummer, "Einddatum", eind, add, verplicht=False),
+        datum_veld(regel.nummer, "Afgiftedatum", afgifte, add, verplicht=True),
+        datum_veld(regel.nummer, "Ingangsdatum", ingang, add, verplicht=True),
+        datum_veld(regel.nummer, "Einddatum", eind, add, verplicht=False),
     )
     if fouten:
         return None
     return RegisterRegel(regel.nummer, "T", bsn, status, *datums)
-
-
-def _datum(
-    nummer: int, veld: str, waarde: str, add: Callable[[Melding], None], *, verplicht: bool
-) -> date | None:
-    if not waarde:
-        if verplicht:
-            add(Melding(nummer, veld, "ontbreekt"))
-        return None
-    try:
-        return parse_datum(waarde)
-    except DatumFout as exc:
-        add(Melding(nummer, veld, str(exc)))
-        return None

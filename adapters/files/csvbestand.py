@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from typing import BinaryIO, NamedTuple, Protocol
 
+from store.datums import DatumFout, parse_datum
 from store.meldingen import Melding
 
 _PEEK = 8192
@@ -138,3 +140,18 @@ def _records(reader: _Reader) -> Iterator[Regel | Melding]:
             continue
         yield from _lege_regels(blanks)
         yield _een_veld(Regel(reader.line_num, velden))
+
+
+def datum_veld(
+    nummer: int, veld: str, waarde: str, add: Callable[[Melding], None], *, verplicht: bool
+) -> date | None:
+    """A dd-mm-jjjj field of a feed line (the one date rule), or None with a Melding added."""
+    if not waarde:
+        if verplicht:
+            add(Melding(nummer, veld, "ontbreekt"))
+        return None
+    try:
+        return parse_datum(waarde)
+    except DatumFout as exc:
+        add(Melding(nummer, veld, str(exc)))
+        return None

@@ -67,7 +67,7 @@ def bestandsnaam(req: falcon.Request) -> str:
     return name[:255] or STANDAARD_NAAM
 
 
-def _body(req: falcon.Request) -> BinaryIO:
+def request_body(req: falcon.Request) -> BinaryIO:
     # create_rest_app's body limit hands Falcon a spooled, seekable buffer as wsgi.input.
     return cast(BinaryIO, req.stream)
 
@@ -91,7 +91,7 @@ class AanleveringenResource:
             q["initieel"],
             q["controle"],
         )
-        verslag = aanlevering.verwerk(self._ctx.engine, _body(req), opdracht)
+        verslag = aanlevering.verwerk(self._ctx.engine, request_body(req), opdracht)
         if verslag.afgekeurd:
             raise problems.afgekeurd(verslag)
         if verslag.id is None:  # a controle: nothing was kept

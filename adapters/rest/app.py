@@ -25,8 +25,10 @@ from adapters.rest.openapi import BASE_PATH, OpenApiResource
 from adapters.rest.rapporten import AantalSignalenResource, AbonnementenResource
 from adapters.rest.resources import HealthResource, RegistertoetsResource
 from adapters.rest.signalen import BestandenResource, BestandResource, SignalenResource
+from adapters.rest.zorgleveringen import PADEN, ZorgleveringenResource
 from store.datums import vandaag
 from store.settings import Settings
+from store.zorgfeed import Feed
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -52,6 +54,8 @@ def routes(settings: Settings, engine: Engine, today: Today = vandaag) -> dict[s
         BASE_PATH + "/signalen/bestanden": BestandenResource(ctx),
         BASE_PATH + "/signalen/bestanden/{datum}": BestandResource(ctx),
         BASE_PATH + "/rapporten/aantal-signalen": AantalSignalenResource(ctx),
+        BASE_PATH + PADEN[Feed.ZORGKANTOOR]: ZorgleveringenResource(ctx, Feed.ZORGKANTOOR),
+        BASE_PATH + PADEN[Feed.ZORGAANBIEDER]: ZorgleveringenResource(ctx, Feed.ZORGAANBIEDER),
         BASE_PATH + "/openapi.json": OpenApiResource(settings),
         "/health": HealthResource(engine),
     }

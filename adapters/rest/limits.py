@@ -1,8 +1,8 @@
 """Body limits per route, applied before Falcon reads a request (adapters.bodylimit).
 
-An aanlevering may be up to 60 MB (the aanlevering core's maximum); every other body stays
-within SAMENLOOP_MAX_BODY. An upload without any credentials is refused (401) before a byte
-of its body is read, so that a stranger cannot make the service spool 60 MB.
+An aanlevering or a zorg feed may be up to 60 MB (the aanlevering core's maximum); every other
+body stays within SAMENLOOP_MAX_BODY. An upload without any credentials is refused (401) before
+a byte of its body is read, so that a stranger cannot make the service spool 60 MB.
 """
 
 from __future__ import annotations
@@ -18,10 +18,14 @@ from store.auth import NietGeauthenticeerd, credentials
 from store.settings import Settings
 
 UPLOAD_PATH = BASE_PATH + "/aanleveringen"
+# The zorg feeds are files as large as an aanlevering (300,000 lines is about 10 MB).
+UPLOAD_PATHS = frozenset(
+    {UPLOAD_PATH, BASE_PATH + "/zorgkantoor-leveringen", BASE_PATH + "/zorgaanbieder-leveringen"}
+)
 
 
 def is_upload(environ: Environ) -> bool:
-    return environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == UPLOAD_PATH
+    return environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") in UPLOAD_PATHS
 
 
 def max_body(settings: Settings) -> Callable[[Environ], int]:

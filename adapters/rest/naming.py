@@ -29,6 +29,8 @@ OPERATIONS = {
     BASE_PATH + "/signalen/bestanden": "rest.signalen.bestanden",
     BASE_PATH + "/signalen/bestanden/{datum}": "rest.signalen.bestand",
     BASE_PATH + "/rapporten/aantal-signalen": "rest.rapporten.aantal-signalen",
+    BASE_PATH + "/zorgkantoor-leveringen": "rest.zorgkantoor-leveringen",
+    BASE_PATH + "/zorgaanbieder-leveringen": "rest.zorgaanbieder-leveringen",
     BASE_PATH + "/openapi.json": "rest.openapi",
     "/health": "health",
 }

@@ -24,6 +24,7 @@ from store.populatie import AanleveringFout
 from store.registertoets import BsnOngeldig, GeenToegang
 from store.toetslimiet import TeVeelVerzoeken
 from store.verslag import Verslag
+from store.zorgfeed import NietGeregistreerd, ZorginformatieUit
 
 TYPE_PREFIX = "urn:samenloop:probleem:"
 
@@ -121,6 +122,28 @@ def afgekeurd(verslag: Verslag) -> Afgekeurd:
     return Afgekeurd(400, detail, verslag=verslag.as_dict())
 
 
+@dataclass(eq=False)
+class LeveringAfgekeurd(Problem):
+    """400 for a rejected zorg feed: every error with its line and field, and the warnings."""
+
+    rapport: dict[str, Any] = field(default_factory=dict)
+
+    def document(self) -> dict[str, Any]:
+        document = super().document()
+        document["invalidParams"] = _regel_fouten(self.rapport)
+        document["waarschuwingen"] = self.rapport["waarschuwingen"]
+        return document
+
+
+def levering_afgekeurd(rapport: dict[str, Any]) -> LeveringAfgekeurd:
+    """The answer for a zorgkantoor or zorgaanbieder feed with errors: nothing was changed."""
+    detail = (
+        f"De levering is afgekeurd: {rapport['aantalFouten']} fout(en); er is niets gewijzigd. "
+        "Herstel de fouten en lever het hele bestand opnieuw aan."
+    )
+    return LeveringAfgekeurd(400, detail, rapport=rapport)
+
+
 def invalid_input(detail: str, params: Sequence[InvalidParam]) -> Problem:
     return Problem(400, detail, tuple(params))
 
@@ -134,14 +157,25 @@ def _bsn_ongeldig(exc: Exception) -> Problem:
 
 def _niet_geauthenticeerd(_: Exception) -> Problem:
     detail = (
-        "Geen of onjuiste inloggegevens. Gebruik HTTP Basic (gebruiker: de gemeentecode, "
-        "wachtwoord: het token) of Authorization: Bearer <token>."
+        "Geen of onjuiste inloggegevens. Gebruik HTTP Basic (gebruiker: de code van de "
+        "organisatie, zoals de gemeentecode, zorgkantoorcode of AGB-code; wachtwoord: het token) "
+        "of Authorization: Bearer <token>."
     )
     return Problem(401, detail, headers={"WWW-Authenticate": CHALLENGE})
 
 
 def _geen_toegang(_: Exception) -> Problem:
     return Problem(403, "Deze organisatie mag deze bewerking niet uitvoeren.")
+
+
+def _zorginformatie_uit(_: Exception) -> Problem:
+    # 403: the service may not take this in at all (no legal basis yet), whatever is sent.
+    detail = (
+        "Zorginformatie staat uit in deze dienst: de wettelijke grondslag is nog niet van "
+        "kracht, dus zorgkantoor- en zorgaanbiederleveringen worden niet aangenomen. Er is niets "
+        "opgeslagen."
+    )
+    return Problem(403, detail)
 
 
 def _geen_aanleverende_gemeente(_: Exception) -> Problem:
@@ -186,6 +220,8 @@ _MAPPERS: tuple[
     (NietGeauthenticeerd, _niet_geauthenticeerd),
     (GeenToegang, _geen_toegang),
     (AanleveringFout, _geen_aanleverende_gemeente),
+    (ZorginformatieUit, _zorginformatie_uit),
+    (NietGeregistreerd, _geen_toegang),
     (BsnOngeldig, _bsn_ongeldig),
     (TeVeelVerzoeken, _te_veel_verzoeken),
     (_DB_FAILURES, _niet_beschikbaar),

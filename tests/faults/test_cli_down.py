@@ -23,6 +23,8 @@ pytestmark = pytest.mark.postgres
 FEED = str(fixture_path("ciz", "initieel-geldig.csv"))
 UPLOAD = str(fixture_path("aanlevering", "initieel-geldig.csv"))
 TABEL33 = str(fixture_path("..", "store", "data", "rvig-tabel33-gemeenten-2022-11.csv"))
+ZORGKANTOOR = str(fixture_path("zorgkantoor", "initieel-geldig.csv"))
+ZORGAANBIEDER = str(fixture_path("zorgaanbieder", "initieel-geldig.csv"))
 G = ("--gemeente", "0363")
 PERIODE = ("--van", "2026-03-01", "--tot", "2026-03-31")
 
@@ -46,6 +48,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "signalen rapport": (*G, *PERIODE),
     "audit rapport": PERIODE,
     "bewaartermijn opschonen": (),
+    "zorgkantoor load": ("--zorgkantoor", "5501", "--initieel", ZORGKANTOOR),
+    "zorgaanbieder load": ("--agb", "12345678", ZORGAANBIEDER),
 }
 WITHOUT_DATABASE = frozenset({"serve"})
 

@@ -39,7 +39,7 @@ JSON_HEADERS = {"Content-Type": "application/json"}
         (b'{"bsn": "99990000"}', {"bsn": "8 cijfers; vul aan met een voorloopnul"}),
         (b'{"bsn": "9999000061"}', {"bsn": "moet 9 cijfers hebben, niet 10"}),
         (b'{"bsn": "999900007"}', {"bsn": "voldoet niet aan de elfproef"}),
-        (b'{"bsn": "000000000"}', {"bsn": "000000000 is geen BSN"}),
+        (b'{"bsn": "000000000"}', {"bsn": "negen nullen is geen BSN"}),
         (b'{"bsn": " 999900006"}', {"bsn": "mag alleen de cijfers 0-9 bevatten"}),
         (b'{"bsn": "9999-0000-6"}', {"bsn": "mag alleen de cijfers 0-9 bevatten"}),
         ('{"bsn": "٩٩٩٩٠٠٠٠٦"}'.encode(), {"bsn": "mag alleen de cijfers 0-9 bevatten"}),
