@@ -3,16 +3,14 @@ legal-basis switches, role refusals and the audit; the reads it makes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.advies import Bron, Waarde
 from store.auth import Credentials
-from store.models import AuditRegistertoets, Organisatie
-from store.organisaties import add_gemeente, issue_token
+from store.models import AuditRegistertoets
+from store.organisaties import add_gemeente
 from store.registertoets import BsnOngeldig, GeenToegang
 from store.registertoets_2023 import (
     Samenloopuitslag,
@@ -23,7 +21,7 @@ from store.registertoets_2023 import (
     wet_fout,
 )
 from store.rollen import Rol
-from tests.zorgvoorbeelden import VOORBEELDEN, D, Voorbeeld, plaats
+from tests.zorgvoorbeelden import VOORBEELDEN, D, Voorbeeld, plaats, zorg_token
 
 AAN = Schakelaars()
 
@@ -124,12 +122,7 @@ def test_a_bad_bsn_wins_over_a_bad_wet(engine: Engine, creds: Credentials) -> No
 def test_a_zorgkantoor_or_zorgaanbieder_token_is_refused(
     engine: Engine, sessions: sessionmaker[Session], bsns: dict[int, str], rol: Rol, wet: str
 ) -> None:
-    with sessions.begin() as session:
-        org = Organisatie(rol=rol, code="5501" if rol is Rol.ZORGKANTOOR else "12345678")
-        org.aangemaakt_op, org.actief = datetime.now(UTC), True
-        session.add(org)
-        session.flush()
-        token = issue_token(session, org)
+    token = zorg_token(sessions, rol)
     with pytest.raises(GeenToegang):
         _toets(engine, Credentials(token=token), bsns[6], wet)
     assert _audit(engine) == [("RegistertoetsSamenloop", None, "GEEN_GEMEENTE")]

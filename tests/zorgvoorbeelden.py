@@ -7,14 +7,18 @@ the example says otherwise. The core, SOAP and REST tests all run this one table
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import islice
 
 from sqlalchemy import Engine, insert
+from sqlalchemy.orm import Session, sessionmaker
 
 from store.demo import synthetic_bsns
+from store.models import Organisatie
 from store.models_zorg import ZorgaanbiederLevering, ZorgkantoorLevering
+from store.organisaties import issue_token
 from store.register import RegisterRegel, load_feed
+from store.rollen import Rol
 
 D = date(2026, 3, 1)
 AFGIFTE, INGANG = date(2026, 1, 10), date(2026, 1, 15)
@@ -89,3 +93,13 @@ def plaats(engine: Engine) -> dict[int, str]:
         conn.execute(insert(ZorgkantoorLevering), kantoor)
         conn.execute(insert(ZorgaanbiederLevering), aanbieder)
     return dict(BSNS)
+
+
+def zorg_token(sessions: sessionmaker[Session], rol: Rol) -> str:
+    """A token of an active zorgkantoor (5501) or zorgaanbieder (an AGB code)."""
+    with sessions.begin() as session:
+        org = Organisatie(rol=rol, code="5501" if rol is Rol.ZORGKANTOOR else "12345678")
+        org.aangemaakt_op, org.actief = datetime.now(UTC), True
+        session.add(org)
+        session.flush()
+        return issue_token(session, org)
