@@ -74,18 +74,25 @@ def call(operation: Operation, element: etree._Element, aanroep: Aanroep) -> Any
 
 def _field(name: str, value: object) -> str:
     """One element; a nested wire model as its fields, a list as repeated elements."""
-    if isinstance(value, list):
-        return "".join(_field(name, item) for item in value)
-    if hasattr(type(value), "_type_info"):
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, list):
+        return "".join([_field(name, item) for item in value])
+    elif hasattr(type(value), "_type_info"):
         return f"<tns:{name}>{_fields(value)}</tns:{name}>"
-    text = value.isoformat() if isinstance(value, date) else str(value)
+    else:
+        text = str(value)
     return f"<tns:{name}>{escape(text)}</tns:{name}>"
 
 
 def _fields(model: Any) -> str:
     """Every non-empty field in declared order, never xsi:nil."""
-    fields = ((name, getattr(model, name)) for name in type(model)._type_info)
-    return "".join(_field(name, value) for name, value in fields if value is not None)
+    values = model.__dict__
+    return "".join(
+        [_field(name, values[name]) for name in type(model)._type_info if values[name] is not None]
+    )
 
 
 def response_xml(operation: Operation, model: Any) -> str:
