@@ -104,13 +104,44 @@ def fill_service_database(url: str, peildatum: date, extra: int = EXTRA_REGISTER
     return Filled(demo, tuple(r.bsn for r in regels))
 
 
-def envelope(bsn: str) -> str:
-    """A SOAP 1.1 Registertoets request (the 2015 operation)."""
+def envelope(bsn: str, operatie: str = "Registertoets", wet: str | None = None) -> str:
+    """A SOAP 1.1 request: by default the 2015 operation; RegistertoetsSamenloop with a wet."""
+    wet_element = f"<reg:wet>{wet}</reg:wet>" if wet else ""
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="{SOAP11}" '
-        f'xmlns:reg="{TNS}"><soapenv:Body><reg:Registertoets><reg:bsn>{bsn}</reg:bsn>'
-        "</reg:Registertoets></soapenv:Body></soapenv:Envelope>"
+        f'xmlns:reg="{TNS}"><soapenv:Body><reg:{operatie}><reg:bsn>{bsn}</reg:bsn>'
+        f"{wet_element}</reg:{operatie}></soapenv:Body></soapenv:Envelope>"
     )
+
+
+def fill_zorg(url: str, bsn: str, others: tuple[str, ...]) -> int:
+    """Zorgkantoor and zorgaanbieder rows: for `bsn` a toewijzing of MPT and of Verblijf and a
+    reported start (advies JA per a date, the fullest answer), and for every other BSN one
+    toewijzing, every third also a start, so that the lookups run on tables of some size.
+    Returns the number of rows."""
+    from sqlalchemy import insert
+
+    from store.models_zorg import ZorgaanbiederLevering, ZorgkantoorLevering
+
+    start = date(2026, 2, 1)
+    kantoor = [_toewijzing(bsn, "7", start), _toewijzing(bsn, "4", date(2026, 2, 16))]
+    kantoor += [_toewijzing(b, "47"[i % 2], start) for i, b in enumerate(others)]
+    aanbieder = [_start(bsn, date(2026, 2, 3))] + [_start(b, start) for b in others[::3]]
+    engine = make_engine(Settings(database_url=url))
+    with engine.begin() as conn:
+        conn.execute(insert(ZorgkantoorLevering), kantoor)
+        conn.execute(insert(ZorgaanbiederLevering), aanbieder)
+    engine.dispose()
+    return len(kantoor) + len(aanbieder)
+
+
+def _toewijzing(bsn: str, code: str, start: date) -> dict[str, object]:
+    return {"bsn": bsn, "organisatie_id": 1, "leveringsvorm": code, "startdatum": start,
+            "einddatum": None, "load_id": 1}  # fmt: skip
+
+
+def _start(bsn: str, start: date) -> dict[str, object]:
+    return {"bsn": bsn, "organisatie_id": 2, "startdatum": start, "einddatum": None, "load_id": 1}
 
 
 # wrk's `done` hook for every bench's Lua script: one RESULT line that drive_wrk reads.

@@ -9,6 +9,11 @@ drives each with the same POST for the same time, in interleaved rounds (medians
   floor   a minimal WSGI app doing the service's database work: one indexed lookup in
           wlz_register, one audit insert, commit (same engine settings as the service)
   soap    the real service (adapters.wsgi), operation Registertoets
+  soap-uitgebreid, soap-samenloop   the operations RegistertoetsUitgebreid (2021) and
+          RegistertoetsSamenloop (2023, wet wmo), for a BSN with zorgkantoor and zorgaanbieder
+          rows (advies JA: the fullest answer); the latter must stay within 10% of the former
+  rest    the REST registertoets without a wet (as API 1.0 clients send it); rest-wet with
+          "wet": "jw" (both answer with the 2023 properties)
 
 PostgreSQL runs in a throwaway database on the shared server (SAMENLOOP_BENCH_POSTGRES, default
 postgresql+psycopg://postgres@127.0.0.1:5432/test as the admin connection), dropped afterwards.
@@ -34,7 +39,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import WRK_DONE, drive_wrk, envelope, fill_service_database, throwaway_database
+from bench.common import (
+    WRK_DONE,
+    drive_wrk,
+    envelope,
+    fill_service_database,
+    fill_zorg,
+    throwaway_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -143,7 +155,7 @@ wrk.headers["Authorization"] = "Bearer %(token)s"
 
 SOAP_HEADERS = (
     'wrk.headers["Content-Type"] = "text/xml; charset=utf-8"\n'
-    'wrk.headers["SOAPAction"] = \'"urn:wlz:registertoets:v1/Registertoets"\''
+    'wrk.headers["SOAPAction"] = \'"urn:wlz:registertoets:v1/%s"\''
 )
 REST_HEADERS = 'wrk.headers["Content-Type"] = "application/json"'
 
@@ -175,13 +187,17 @@ def measure(
     )
 
 
-# (name, gunicorn target, transport): the floors get the same request bodies as the service.
+# (name, gunicorn target, request): the floors get the same request bodies as the service.
+SERVICE = "adapters.wsgi:create_app()"
 APPS = (
     ("empty", "bench.soap:empty_app", "soap"),
     ("floor", "bench.soap:floor_app()", "soap"),
-    ("soap", "adapters.wsgi:create_app()", "soap"),
+    ("soap", SERVICE, "soap"),
+    ("soap-uitgebreid", SERVICE, "soap-uitgebreid"),
+    ("soap-samenloop", SERVICE, "soap-samenloop"),
     ("floor-rest", "bench.soap:floor_app()", "rest"),
-    ("rest", "adapters.wsgi:create_app()", "rest"),
+    ("rest", SERVICE, "rest"),
+    ("rest-wet", SERVICE, "rest-wet"),
 )
 PATHS = {"soap": "/soap/registertoets", "rest": "/api/v1/registertoets"}
 
@@ -205,19 +221,41 @@ def median_of(rounds: list[Meting]) -> Meting:
     )
 
 
-def _scripts(workdir: Path, bsn: str) -> dict[str, tuple[Path, str]]:
-    soap, rest = workdir / "soap.lua", workdir / "rest.lua"
-    soap.write_text(
-        _LUA % {"body": envelope(bsn), "token": TOKEN, "headers": SOAP_HEADERS} + WRK_DONE
-    )
-    body = json.dumps({"bsn": bsn})
-    rest.write_text(_LUA % {"body": body, "token": TOKEN, "headers": REST_HEADERS} + WRK_DONE)
-    return {"soap": (soap, PATHS["soap"]), "rest": (rest, PATHS["rest"])}
+def _script(path: Path, body: str, headers: str) -> Path:
+    path.write_text(_LUA % {"body": body, "token": TOKEN, "headers": headers} + WRK_DONE)
+    return path
+
+
+def _scripts(workdir: Path, bsn: str, zorg_bsn: str) -> dict[str, tuple[Path, str]]:
+    """The wrk script and path of every request kind."""
+    soap = {
+        "soap": envelope(bsn),
+        "soap-uitgebreid": envelope(zorg_bsn, "RegistertoetsUitgebreid"),
+        "soap-samenloop": envelope(zorg_bsn, "RegistertoetsSamenloop", "wmo"),
+    }
+    loads = {
+        name: (_script(workdir / f"{name}.lua", body, SOAP_HEADERS % name_of(body)), PATHS["soap"])
+        for name, body in soap.items()
+    }
+    rest = {"rest": {"bsn": zorg_bsn}, "rest-wet": {"bsn": zorg_bsn, "wet": "jw"}}
+    for name, data in rest.items():
+        loads[name] = (
+            _script(workdir / f"{name}.lua", json.dumps(data), REST_HEADERS),
+            PATHS["rest"],
+        )
+    return loads
+
+
+def name_of(body: str) -> str:
+    return body.split("<reg:", 1)[1].split(">", 1)[0]
 
 
 def bench_engine(name: str, args: argparse.Namespace, workdir: Path) -> list[list[Meting]]:
     with throwaway_database(name, workdir) as url, ExitStack() as servers:
-        loads = _scripts(workdir, fill_service_database(url, PEILDATUM).demo.register[3].bsn)
+        filled = fill_service_database(url, PEILDATUM)
+        zorg_bsn = filled.demo.register[3].bsn  # Ja, ends 2027-05-19
+        fill_zorg(url, zorg_bsn, filled.extra)
+        loads = _scripts(workdir, filled.demo.register[3].bsn, zorg_bsn)
         targets = {target for _, target, _ in APPS}
         ports = {t: servers.enter_context(gunicorn(t, url)) for t in sorted(targets)}
         for _app, target, transport in APPS:  # warm-up: pools, statement caches
@@ -228,11 +266,19 @@ def bench_engine(name: str, args: argparse.Namespace, workdir: Path) -> list[lis
                 time.sleep(1)  # let the previous app's last requests finish: no overlap
                 rounds[app].append(measure(name, app, ports[target], loads[transport], args))
                 print(
-                    f"  {name:<10} round {number} {app:<10} "
+                    f"  {name:<10} round {number} {app:<16} "
                     f"{rounds[app][-1].req_per_s:>9.1f} req/s",
                     flush=True,
                 )
     return list(rounds.values())
+
+
+def _ratio(a: Meting, b: Meting) -> float:
+    return round(a.req_per_s / b.req_per_s, 3)
+
+
+def _p50_ratio(a: Meting, b: Meting) -> float:
+    return round(a.p50_ms / b.p50_ms, 3)
 
 
 def ratios(results: list[Meting]) -> dict[str, dict[str, float]]:
@@ -241,7 +287,12 @@ def ratios(results: list[Meting]) -> dict[str, dict[str, float]]:
         by_app = {m.app: m for m in results if m.engine == engine}
         soap, floor = by_app["soap"], by_app["floor"]
         rest, floor_rest = by_app["rest"], by_app["floor-rest"]
+        uitgebreid = by_app["soap-uitgebreid"]
         out[engine] = {
+            "throughput_samenloop_vs_uitgebreid": _ratio(by_app["soap-samenloop"], uitgebreid),
+            "p50_samenloop_vs_uitgebreid": _p50_ratio(by_app["soap-samenloop"], uitgebreid),
+            "throughput_rest_wet_vs_uitgebreid": _ratio(by_app["rest-wet"], uitgebreid),
+            "throughput_rest_wet_vs_rest": _ratio(by_app["rest-wet"], rest),
             "throughput_soap_vs_floor": round(soap.req_per_s / floor.req_per_s, 3),
             "p99_soap_vs_floor": round(soap.p99_ms / floor.p99_ms, 3),
             "throughput_rest_vs_floor": round(rest.req_per_s / floor_rest.req_per_s, 3),
@@ -253,10 +304,10 @@ def ratios(results: list[Meting]) -> dict[str, dict[str, float]]:
 
 def table(results: list[Meting], quotients: dict[str, dict[str, float]]) -> str:
     lines = ["medians over the interleaved rounds (requests, errors: totals):"]
-    lines.append(f"{'engine':<11}{'app':<11}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    lines.append(f"{'engine':<11}{'app':<16}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for m in results:
         lines.append(
-            f"{m.engine:<11}{m.app:<11}{m.req_per_s:>10.1f}{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}"
+            f"{m.engine:<11}{m.app:<16}{m.req_per_s:>10.1f}{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}"
             f"{m.errors:>8}"
         )
     for engine, q in quotients.items():
@@ -265,6 +316,13 @@ def table(results: list[Meting], quotients: dict[str, dict[str, float]]) -> str:
             f"(target >= 0.6), p99 soap/floor {q['p99_soap_vs_floor']:.2f} (target <= 2); "
             f"rest/floor throughput {q['throughput_rest_vs_floor']:.2f} (target >= 0.8), "
             f"p99 rest/floor {q['p99_rest_vs_floor']:.2f} (target <= 1.5)"
+        )
+        lines.append(
+            f"{engine}: samenloop/uitgebreid throughput "
+            f"{q['throughput_samenloop_vs_uitgebreid']:.2f} (target >= 0.9), p50 "
+            f"{q['p50_samenloop_vs_uitgebreid']:.2f}; rest-wet/uitgebreid throughput "
+            f"{q['throughput_rest_wet_vs_uitgebreid']:.2f} (target >= 0.9), rest-wet/rest "
+            f"{q['throughput_rest_wet_vs_rest']:.2f}"
         )
     return "\n".join(lines)
 

@@ -1,4 +1,4 @@
-"""The WSGI application for /soap/registertoets: the WSDL on GET, the two operations on POST.
+"""The WSGI application for /soap/registertoets: the WSDL on GET, the operations on POST.
 
 POST, in this order: credentials present (else 401, the body unread), body within the maximum
 (adapters.bodylimit, chunked included: else 413), the envelope read once with a safe parser
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -22,6 +23,8 @@ from soap_service.contract import SERVICE_PATH, schema, served_wsdl
 from soap_service.faults import Code, SoapFout
 from soap_service.service import Aanroep, shared_application, tame_spyne_logging
 from store.auth import CHALLENGE, Credentials, credentials
+from store.datums import vandaag
+from store.registertoets_2023 import Schakelaars
 from store.settings import Settings
 
 StartResponse = Callable[..., Any]
@@ -86,9 +89,11 @@ class _Checkers(threading.local):
 class _Soap:
     """The POST handler, after the credentials check and the body limit."""
 
-    def __init__(self, engine: Engine, limiet: int) -> None:
+    def __init__(self, engine: Engine, settings: Settings, today: Callable[[], date]) -> None:
         self.engine = engine
-        self.limiet = limiet
+        self.limiet = settings.registertoets_limiet
+        self.schakelaars = Schakelaars(settings.jeugdwet, settings.zorginformatie)
+        self.today = today
         self.checkers = _Checkers()
         self.operations = dispatch.operations(shared_application())
         self.names = {op.name: f"{_SOAP}.{op.name}" for op in self.operations.values()}
@@ -104,7 +109,12 @@ class _Soap:
     def _answer(self, verzoek: envelope.Verzoek, environ: Environ) -> bytes:
         operation = self._operation(verzoek.operatie, environ)
         aanroep = Aanroep(
-            self.engine, environ[_CREDENTIALS], self.limiet, organisation_setter(environ)
+            self.engine,
+            environ[_CREDENTIALS],
+            self.limiet,
+            organisation_setter(environ),
+            self.schakelaars,
+            self.today,
         )
         model = dispatch.call(operation, verzoek.operatie, aanroep)
         body = dispatch.response_xml(operation, model)
@@ -137,11 +147,14 @@ def _authenticated(settings: Settings, post: WsgiApp) -> WsgiApp:
     return check
 
 
-def create_soap_app(settings: Settings, engine: Engine) -> WsgiApp:
+def create_soap_app(
+    settings: Settings, engine: Engine, today: Callable[[], date] = vandaag
+) -> WsgiApp:
+    """`today`: the peildatum of RegistertoetsSamenloop (Europe/Amsterdam; tests fix it)."""
     tame_spyne_logging()
     wsdl = served_wsdl(settings.public_url)
     limited = limit_body(
-        _Soap(engine, settings.registertoets_limiet).post,
+        _Soap(engine, settings, today).post,
         lambda _env: settings.max_body,
         _too_large,
     )

@@ -21,7 +21,7 @@ from soap_service.contract import TNS
 from soap_service.faults import Code, client
 from soap_service.service import Aanroep
 
-Method = Callable[[Any, str | None], Any]
+Method = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -67,21 +67,37 @@ def find(table: Mapping[str, Operation], element: etree._Element) -> Operation:
 
 
 def call(operation: Operation, element: etree._Element, aanroep: Aanroep) -> Any:
-    """Run the @rpc method with the (schema-checked) bsn argument; returns the wire model."""
-    bsn = element[0].text
-    return operation.method(_Context(aanroep), bsn)
+    """Run the @rpc method with the (schema-checked) arguments in their declared order (bsn,
+    and for RegistertoetsSamenloop wet); returns the wire model."""
+    return operation.method(_Context(aanroep), *(child.text for child in element))
 
 
 def _field(name: str, value: object) -> str:
-    text = value.isoformat() if isinstance(value, date) else str(value)
+    """One element; a nested wire model as its fields, a list as repeated elements."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, list):
+        return "".join([_field(name, item) for item in value])
+    elif hasattr(type(value), "_type_info"):
+        return f"<tns:{name}>{_fields(value)}</tns:{name}>"
+    else:
+        text = str(value)
     return f"<tns:{name}>{escape(text)}</tns:{name}>"
 
 
+def _fields(model: Any) -> str:
+    """Every non-empty field in declared order, never xsi:nil."""
+    values = model.__dict__
+    return "".join(
+        [_field(name, values[name]) for name in type(model)._type_info if values[name] is not None]
+    )
+
+
 def response_xml(operation: Operation, model: Any) -> str:
-    """The response element: every non-empty field in declared order, never xsi:nil."""
-    fields = ((name, getattr(model, name)) for name in type(model)._type_info)
-    inner = "".join(_field(name, value) for name, value in fields if value is not None)
+    """The response element around the result's fields."""
     return (
-        f"<tns:{operation.response}><tns:{operation.result}>{inner}"
+        f"<tns:{operation.response}><tns:{operation.result}>{_fields(model)}"
         f"</tns:{operation.result}></tns:{operation.response}>"
     )

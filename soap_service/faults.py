@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from store.auth import NietGeauthenticeerd
 from store.registertoets import BsnOngeldig, GeenToegang
+from store.registertoets_2023 import WetOngeldig
 from store.toetslimiet import TeVeelVerzoeken
 
 log = logging.getLogger("samenloop.soap")
@@ -23,6 +24,7 @@ log = logging.getLogger("samenloop.soap")
 
 class Code(StrEnum):
     BSN_ONGELDIG = "BSN_ONGELDIG"
+    WET_ONGELDIG = "WET_ONGELDIG"
     NIET_GEAUTHENTICEERD = "NIET_GEAUTHENTICEERD"
     GEEN_GEMEENTE = "GEEN_GEMEENTE"
     TE_GROOT = "TE_GROOT"
@@ -96,6 +98,8 @@ def _refusal(exc: Exception) -> SoapFout | None:
     if isinstance(exc, BsnOngeldig):
         # The core's message names the reason and never repeats the value.
         return client(Code.BSN_ONGELDIG, str(exc))
+    if isinstance(exc, WetOngeldig):
+        return client(Code.WET_ONGELDIG, str(exc))  # never repeats the value either
     return None
 
 

@@ -1,4 +1,4 @@
-"""spyne: the wire models with the contract's names and the two thin @rpc methods.
+"""spyne: the wire models with the contract's names and the three thin @rpc methods.
 
 Each method calls the core once (`store.registertoets.registertoets`) and maps the
 Toetsuitslag to the wire model; errors propagate to soap_service.faults, the one place that
@@ -9,20 +9,28 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from datetime import date
+from typing import Any, NamedTuple, TypeVar
 
 from spyne import Application, ComplexModel, Date, ServiceBase, Unicode, rpc
 from spyne.protocol.soap import Soap11
 from sqlalchemy import Engine
 
 from soap_service.contract import TNS
+from store.advies import Advies, Leveringsvorm
 from store.auth import Credentials
+from store.datums import vandaag
 from store.registertoets import Operatie, Seen, Toetsuitslag, registertoets
+from store.registertoets_2023 import Samenloopuitslag, Schakelaars, registertoets_samenloop
+
+M = TypeVar("M")
 
 # Required: present, not nillable. Optional: left out when empty, never xsi:nil.
 _REQUIRED = Unicode(min_occurs=1, nillable=False)
 _OPTIONAL = Unicode(min_occurs=0, nillable=False)
 _OPTIONAL_DATE = Date(min_occurs=0, nillable=False)
+_REQUIRED_DATE = Date(min_occurs=1, nillable=False)
 
 
 class Aanroep(NamedTuple):
@@ -32,6 +40,8 @@ class Aanroep(NamedTuple):
     credentials: Credentials | None
     limiet: int  # registertoetsen per organisation per minute (0: none)
     seen: Seen | None = None  # told who is calling once the core knows (the request log)
+    schakelaars: Schakelaars = Schakelaars()  # the legal-basis switches
+    today: Callable[[], date] = vandaag  # the peildatum of RegistertoetsSamenloop
 
 
 class RegistertoetsAntwoord(ComplexModel):  # type: ignore[misc]
@@ -45,17 +55,58 @@ class RegistertoetsAntwoord(ComplexModel):  # type: ignore[misc]
     )
 
 
+_UITGEBREID: tuple[tuple[str, Any], ...] = (
+    ("samenloop", _REQUIRED),
+    ("melding", _OPTIONAL),
+    ("bsn", _OPTIONAL),
+    ("wlzStatus", _OPTIONAL),
+    ("afgiftedatum", _OPTIONAL_DATE),
+    ("ingangsdatum", _OPTIONAL_DATE),
+    ("einddatum", _OPTIONAL_DATE),
+)
+
+
 class RegistertoetsUitgebreidAntwoord(ComplexModel):  # type: ignore[misc]
     __namespace__ = TNS
     __type_name__ = "RegistertoetsUitgebreidAntwoord"
+    _type_info = _UITGEBREID
+
+
+class LeveringsvormModel(ComplexModel):  # type: ignore[misc]
+    __namespace__ = TNS
+    __type_name__ = "Leveringsvorm"
     _type_info = (
-        ("samenloop", _REQUIRED),
-        ("melding", _OPTIONAL),
-        ("bsn", _OPTIONAL),
-        ("wlzStatus", _OPTIONAL),
-        ("afgiftedatum", _OPTIONAL_DATE),
-        ("ingangsdatum", _OPTIONAL_DATE),
+        ("code", _REQUIRED),
+        ("omschrijving", _REQUIRED),
+        ("startdatum", _REQUIRED_DATE),
         ("einddatum", _OPTIONAL_DATE),
+    )
+
+
+class AdviesModel(ComplexModel):  # type: ignore[misc]
+    __namespace__ = TNS
+    __type_name__ = "Advies"
+    _type_info = (
+        ("waarde", _REQUIRED),
+        ("regel", _REQUIRED),
+        ("regelversie", _REQUIRED),
+        ("toelichting", _REQUIRED),
+        ("perDatum", _OPTIONAL_DATE),
+    )
+
+
+class RegistertoetsSamenloopAntwoord(ComplexModel):  # type: ignore[misc]
+    __namespace__ = TNS
+    __type_name__ = "RegistertoetsSamenloopAntwoord"
+    _type_info = (
+        *_UITGEBREID,  # the 2021 fields, as in the 2021 operation
+        (
+            "leveringsvorm",
+            LeveringsvormModel.customize(min_occurs=0, max_occurs="unbounded", nillable=False),
+        ),
+        ("startdatumZorg", _OPTIONAL_DATE),
+        ("bronStartdatumZorg", _OPTIONAL),
+        ("advies", AdviesModel.customize(min_occurs=0, nillable=False)),
     )
 
 
@@ -70,13 +121,65 @@ def antwoord(uitslag: Toetsuitslag) -> RegistertoetsAntwoord:
     return RegistertoetsAntwoord(**_samenloop(uitslag))
 
 
-def uitgebreid_antwoord(uitslag: Toetsuitslag) -> RegistertoetsUitgebreidAntwoord:
+def _uitgebreid(uitslag: Toetsuitslag) -> dict[str, Any]:
     velden = _samenloop(uitslag)
     if uitslag.samenloop:
         velden["afgiftedatum"] = uitslag.afgiftedatum
         velden["ingangsdatum"] = uitslag.ingangsdatum
         velden["einddatum"] = uitslag.einddatum
-    return RegistertoetsUitgebreidAntwoord(**velden)
+    return velden
+
+
+def uitgebreid_antwoord(uitslag: Toetsuitslag) -> RegistertoetsUitgebreidAntwoord:
+    return RegistertoetsUitgebreidAntwoord(**_uitgebreid(uitslag))
+
+
+def _wire(model: type[M], **velden: Any) -> M:
+    """A wire model without spyne's generic __init__ (about 30 µs per model, and this answer
+    has several): every declared field set, None where not given, as __init__ leaves a model
+    without defaults. tests/soap compare the answers with spyne's own serializer."""
+    wire = model.__new__(model)
+    wire.__dict__.update(dict.fromkeys(model._type_info), **velden)  # type: ignore[attr-defined]
+    return wire
+
+
+def _leveringsvorm(lv: Leveringsvorm) -> LeveringsvormModel:
+    return _wire(
+        LeveringsvormModel,
+        code=lv.code,
+        omschrijving=lv.omschrijving,
+        startdatum=lv.startdatum,
+        einddatum=lv.einddatum,
+    )
+
+
+def _advies(advies: Advies) -> AdviesModel:
+    return _wire(
+        AdviesModel,
+        waarde=advies.waarde.value,
+        regel=advies.regel,
+        regelversie=advies.regelversie,
+        toelichting=advies.toelichting,
+        perDatum=advies.per_datum,
+    )
+
+
+def _zorg(uitslag: Samenloopuitslag) -> dict[str, Any]:
+    """The 2023 fields: only for samenloop JA with zorg information aan; empty ones left out."""
+    zorg, advies = uitslag.zorg, uitslag.advies
+    if zorg is None or advies is None:
+        return {}
+    return {
+        "leveringsvorm": [_leveringsvorm(lv) for lv in zorg.leveringsvormen] or None,
+        "startdatumZorg": zorg.startdatum_zorg,
+        "bronStartdatumZorg": zorg.bron.value if zorg.bron else None,
+        "advies": _advies(advies),
+    }
+
+
+def samenloop_antwoord(uitslag: Samenloopuitslag) -> RegistertoetsSamenloopAntwoord:
+    velden = _uitgebreid(uitslag.uitslag)
+    return _wire(RegistertoetsSamenloopAntwoord, **velden, **_zorg(uitslag))
 
 
 def _result(model: type[Any]) -> Any:
@@ -96,6 +199,20 @@ def _toets(ctx: Any, bsn: str | None, operatie: Operatie) -> Toetsuitslag:
     )
 
 
+def _toets_samenloop(ctx: Any, bsn: str | None, wet: str | None) -> Samenloopuitslag:
+    aanroep: Aanroep = ctx.udc
+    return registertoets_samenloop(
+        aanroep.engine,
+        aanroep.credentials,
+        bsn or "",
+        wet or "",
+        aanroep.today(),
+        aanroep.seen,
+        limiet=aanroep.limiet,
+        schakelaars=aanroep.schakelaars,
+    )
+
+
 class RegistertoetsService(ServiceBase):  # type: ignore[misc]
     @rpc(_REQUIRED, _returns=_result(RegistertoetsAntwoord), _body_style="wrapped")  # type: ignore[untyped-decorator]
     def Registertoets(ctx: Any, bsn: str | None) -> RegistertoetsAntwoord:
@@ -106,6 +223,17 @@ class RegistertoetsService(ServiceBase):  # type: ignore[misc]
     )
     def RegistertoetsUitgebreid(ctx: Any, bsn: str | None) -> RegistertoetsUitgebreidAntwoord:
         return uitgebreid_antwoord(_toets(ctx, bsn, Operatie.UITGEBREID))
+
+    @rpc(  # type: ignore[untyped-decorator]
+        _REQUIRED,
+        _REQUIRED,
+        _returns=_result(RegistertoetsSamenloopAntwoord),
+        _body_style="wrapped",
+    )
+    def RegistertoetsSamenloop(
+        ctx: Any, bsn: str | None, wet: str | None
+    ) -> RegistertoetsSamenloopAntwoord:
+        return samenloop_antwoord(_toets_samenloop(ctx, bsn, wet))
 
 
 def application() -> Application:

@@ -45,7 +45,7 @@ class Gebruik:
 
     @property
     def geweigerd(self) -> int:
-        """Refused calls that were audited: an invalid BSN, or a role without the right."""
+        """Refused calls that were audited: an invalid BSN or wet, or a role without the right."""
         return self.aantal - self.ja - self.nee
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Row, Select, and_, bindparam, insert
 
@@ -29,6 +29,10 @@ MELDING_NEE = "geen samenloop gevonden"
 class Operatie(StrEnum):
     REGISTERTOETS = "Registertoets"
     UITGEBREID = "RegistertoetsUitgebreid"
+    SAMENLOOP = "RegistertoetsSamenloop"  # 2023: with zorg information and advies
+
+
+T = TypeVar("T")
 
 
 class BsnOngeldig(ValueError):
@@ -106,12 +110,32 @@ def _audit(
     )
 
 
-def _refuse(conn: Connection, caller: Caller, operatie: Operatie, reden: str) -> Exception:
-    if not mag(caller.rol, Recht.REGISTERTOETS):
+@dataclass(frozen=True)
+class Invoerfout:
+    """Input the core refuses before anything is looked up: audited (without a BSN) under
+    `uitkomst` for a caller who may run the registertoets, then raised."""
+
+    uitkomst: str
+    fout: Exception
+
+
+def _invoerfout(bsn: str, andere: Invoerfout | None) -> Invoerfout | None:
+    reden = bsn_fout(bsn)
+    if reden is not None:
+        return Invoerfout("BSN_ONGELDIG", BsnOngeldig(f"BSN ongeldig: {reden}"))
+    return andere
+
+
+def _refuse(
+    conn: Connection, caller: Caller, operatie: Operatie, fout: Invoerfout | None
+) -> Exception:
+    """Audit and return the refusal: the role's (GeenToegang) first, else the input's (`fout`;
+    None when the role is the only reason)."""
+    if not mag(caller.rol, Recht.REGISTERTOETS) or fout is None:
         _audit(conn, caller, operatie, None, "GEEN_GEMEENTE")
         return GeenToegang(f"een {caller.rol} mag de registertoets niet uitvoeren")
-    _audit(conn, caller, operatie, None, "BSN_ONGELDIG")
-    return BsnOngeldig(f"BSN ongeldig: {reden}")
+    _audit(conn, caller, operatie, None, fout.uitkomst)
+    return fout.fout
 
 
 def _caller_and_record(
@@ -125,25 +149,30 @@ def _caller_and_record(
     return row
 
 
-def _toets(
+def toets(
     conn: Connection,
     creds: Credentials | None,
     operatie: Operatie,
     bsn: str,
-    seen: Seen,
+    seen: Seen | None,
     limiet: int,
+    andere_fout: Invoerfout | None = None,
 ) -> Toetsuitslag | Exception:
-    reden = bsn_fout(bsn)
-    if reden is not None:
+    """The registertoets inside the caller's transaction; a refusal is returned, not raised,
+    so that its audit record commits. `andere_fout`: a refusal of other input than the BSN
+    (the 2023 operation's wet), handled exactly as a bad BSN is."""
+    seen = seen or _nobody
+    fout = _invoerfout(bsn, andere_fout)
+    if fout is not None:
         caller = identify(conn, creds)
         seen(caller)
-        return _refuse(conn, caller, operatie, reden)
+        return _refuse(conn, caller, operatie, fout)
     nu = datetime.now(UTC)
     row = _caller_and_record(conn, creds, bsn, limiet, nu)
     caller = Caller(row.id, row.rol, row.code)
     seen(caller)
     if not mag(caller.rol, Recht.REGISTERTOETS):
-        return _refuse(conn, caller, operatie, "")
+        return _refuse(conn, caller, operatie, None)
     if limiet and row.vol:
         return weiger(conn, caller.organisatie_id, limiet, nu)
     found = row.wlz_status is not None
@@ -166,13 +195,18 @@ def registertoets(
     `limiet`: registertoetsen per organisation per minute (0: none); over it TeVeelVerzoeken,
     and nothing is looked up or audited (store/toetslimiet.py).
     """
+    return in_transaction(engine, lambda conn: toets(conn, creds, operatie, bsn, seen, limiet))
+
+
+def in_transaction(engine: Engine, work: Callable[[Connection], T | Exception]) -> T:
+    """Run `work` in one committed transaction, then raise the refusal it returned, if any."""
     # Every call writes (the audit). On SQLite take the write lock at BEGIN: a deferred
     # transaction that reads and then writes fails at once ("database is locked", no busy wait)
     # when another process committed in between, as concurrent workers do.
     with engine.connect() as conn:
         conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
-            outcome = _toets(conn, creds, operatie, bsn, seen or _nobody, limiet)
+            outcome = work(conn)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome

@@ -27,11 +27,14 @@ def toegestaan(settings: Settings) -> str:
     return ", ".join(w.value for w in actief(settings))
 
 
+def uit_melding(wet: Wet, aan: tuple[Wet, ...]) -> str:
+    """The one message for a wet that is switched off, naming what is allowed."""
+    toegestaan = ", ".join(w.value for w in aan)
+    return f"de {NAAM[wet]} ({wet.value}) staat uit in deze service; toegestaan: {toegestaan}"
+
+
 def controleer(settings: Settings, wet: Wet) -> Wet:
     """The wet itself when it is active; WetUit (naming what is allowed) when it is not."""
     if wet not in actief(settings):
-        raise WetUit(
-            f"de {NAAM[wet]} ({wet.value}) staat uit in deze service; "
-            f"toegestaan: {toegestaan(settings)}"
-        )
+        raise WetUit(uit_melding(wet, actief(settings)))
     return wet

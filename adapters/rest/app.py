@@ -23,7 +23,7 @@ from adapters.rest.limits import limited
 from adapters.rest.naming import named
 from adapters.rest.openapi import BASE_PATH, OpenApiResource
 from adapters.rest.rapporten import AantalSignalenResource, AbonnementenResource
-from adapters.rest.resources import HealthResource, RegistertoetsResource
+from adapters.rest.resources import AdviesRegelsResource, HealthResource, RegistertoetsResource
 from adapters.rest.signalen import BestandenResource, BestandResource, SignalenResource
 from adapters.rest.zorgleveringen import PADEN, ZorgleveringenResource
 from store.datums import vandaag
@@ -45,7 +45,8 @@ def routes(settings: Settings, engine: Engine, today: Today = vandaag) -> dict[s
     """Every route of the app: the test that holds the OpenAPI document to the code reads this."""
     ctx = Context(engine, settings, today)
     return {
-        BASE_PATH + "/registertoets": RegistertoetsResource(engine, settings),
+        BASE_PATH + "/registertoets": RegistertoetsResource(ctx),
+        BASE_PATH + "/advies-regels": AdviesRegelsResource(),
         BASE_PATH + "/aanleveringen": AanleveringenResource(ctx),
         AANLEVERING: AanleveringResource(ctx),
         AANLEVERING + "/verslag": VerslagResource(ctx),
@@ -98,7 +99,8 @@ def _edge(app: WsgiApp) -> WsgiApp:
 def create_rest_app(settings: Settings, engine: Engine, today: Today = vandaag) -> WsgiApp:
     """The Falcon app behind the body-size limits (413 problem+json above the route's maximum).
 
-    `today` is the date an aanlevering is processed on (Europe/Amsterdam; tests fix it).
+    `today` is the date an aanlevering is processed on and the registertoets's peildatum
+    (Europe/Amsterdam; tests fix it).
     """
     table = routes(settings, engine, today)
     router = CompiledRouter()  # shared with adapters.rest.naming, which names each request

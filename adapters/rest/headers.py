@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"  # 1.1: the registertoets's wet and 2023 fields, GET /advies-regels
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"

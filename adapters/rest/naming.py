@@ -21,6 +21,7 @@ from adapters.rest.openapi import BASE_PATH
 
 OPERATIONS = {
     BASE_PATH + "/registertoets": "rest.registertoets",
+    BASE_PATH + "/advies-regels": "rest.advies-regels",
     BASE_PATH + "/aanleveringen": "rest.aanleveringen",
     BASE_PATH + "/aanleveringen/{id}": "rest.aanlevering",
     BASE_PATH + "/aanleveringen/{id}/verslag": "rest.aanlevering.verslag",

@@ -22,6 +22,7 @@ from store.auth import CHALLENGE, NietGeauthenticeerd
 from store.db import DatabaseUnavailable
 from store.populatie import AanleveringFout
 from store.registertoets import BsnOngeldig, GeenToegang
+from store.registertoets_2023 import WetOngeldig
 from store.toetslimiet import TeVeelVerzoeken
 from store.verslag import Verslag
 from store.zorgfeed import NietGeregistreerd, ZorginformatieUit
@@ -155,6 +156,12 @@ def _bsn_ongeldig(exc: Exception) -> Problem:
     return invalid_input(detail, [InvalidParam("bsn", reason)])
 
 
+def _wet_ongeldig(exc: Exception) -> Problem:
+    # WetOngeldig reads "wet ongeldig: <reden from store.registertoets_2023.wet_fout>".
+    reason = str(exc).partition(": ")[2] or "ongeldige wet"
+    return invalid_input(f"De wet is ongeldig: {reason}.", [InvalidParam("wet", reason)])
+
+
 def _niet_geauthenticeerd(_: Exception) -> Problem:
     detail = (
         "Geen of onjuiste inloggegevens. Gebruik HTTP Basic (gebruiker: de code van de "
@@ -223,6 +230,7 @@ _MAPPERS: tuple[
     (ZorginformatieUit, _zorginformatie_uit),
     (NietGeregistreerd, _geen_toegang),
     (BsnOngeldig, _bsn_ongeldig),
+    (WetOngeldig, _wet_ongeldig),
     (TeVeelVerzoeken, _te_veel_verzoeken),
     (_DB_FAILURES, _niet_beschikbaar),
     (falcon.HTTPError, _from_falcon),

@@ -17,8 +17,10 @@ import falcon
 from adapters.rest.headers import JSON
 from adapters.rest.problems import InvalidParam, Problem, invalid_input
 from store.bsn import bsn_fout
+from store.registertoets_2023 import wet_fout
 
-_REGISTERTOETS_FIELDS = frozenset({"bsn"})
+_REGISTERTOETS_FIELDS = frozenset({"bsn", "wet"})
+STANDAARD_WET = "wmo"  # a request without "wet" (every client of API version 1.0)
 _ACCEPTED_ACCEPT = frozenset({"*/*", JSON, "application/*"})
 _SAFE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
 _DIGIT_RUN = re.compile(r"[0-9]{5}")
@@ -122,21 +124,30 @@ def _bsn_errors(data: dict[str, Any], check_value: bool) -> list[InvalidParam]:
     return [InvalidParam("bsn", reason)] if reason else []
 
 
-def registertoets_bsn(req: falcon.Request) -> str:
-    """The BSN of a registertoets request, or a Problem listing everything wrong with it."""
+def registertoets_verzoek(req: falcon.Request, jeugdwet: bool) -> tuple[str, str]:
+    """The BSN and wet of a registertoets request, or a Problem listing everything wrong with
+    it. Only the form is checked when nothing else is wrong: the values are the core's call."""
     check_accept(req)
     check_content_type(req)
     data = read_json(req)
-    if type(data) is _Object and len(data) == 1 and not data.doubles and not req.query_string:
-        bsn = data.get("bsn")
-        if isinstance(bsn, str):
-            return bsn
-    raise invalid_input(_DETAIL_400, _all_errors(req, data))
+    if type(data) is _Object and not data.doubles and not req.query_string:
+        bsn, wet = data.get("bsn"), data.get("wet", STANDAARD_WET)
+        if isinstance(bsn, str) and isinstance(wet, str) and data.keys() <= _REGISTERTOETS_FIELDS:
+            return bsn, wet
+    raise invalid_input(_DETAIL_400, _all_errors(req, data, jeugdwet))
 
 
-def _all_errors(req: falcon.Request, data: Any) -> list[InvalidParam]:
+def _wet_errors(data: dict[str, Any], jeugdwet: bool) -> list[InvalidParam]:
+    if "wet" not in data:
+        return []
+    reason = wet_fout(data["wet"], jeugdwet)
+    return [InvalidParam("wet", reason)] if reason else []
+
+
+def _all_errors(req: falcon.Request, data: Any, jeugdwet: bool) -> list[InvalidParam]:
     errors = _query_errors(req) if req.query_string else []
     if not isinstance(data, dict):
         return [*errors, InvalidParam("body", 'moet een JSON-object zijn, zoals {"bsn": "..."}')]
     errors += _field_errors(data, _REGISTERTOETS_FIELDS)
+    errors += _wet_errors(data, jeugdwet)
     return errors + _bsn_errors(data, check_value=bool(errors))

@@ -199,7 +199,7 @@ def test_lines_logged_while_handling_a_request_carry_its_id(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(f"kapot bij {BSN_JA}")
 
-    monkeypatch.setattr("adapters.rest.resources.registertoets", broken)
+    monkeypatch.setattr("adapters.rest.resources.registertoets_samenloop", broken)
     got = client.post(REST, json={"bsn": BSN_JA}, auth=AMSTERDAM, headers={"X-Request-ID": "q"})
     assert got.status_code == 500
     error, request = (json.loads(text) for text in lines.text)

@@ -182,7 +182,7 @@ def test_an_unexpected_error_is_500_logged_without_the_bsn(
     def broken(*args: object, **_: object) -> None:
         raise RuntimeError(f"kapot bij BSN {args[2]}")
 
-    monkeypatch.setattr(resources, "registertoets", broken)
+    monkeypatch.setattr(resources, "registertoets_samenloop", broken)
     with caplog.at_level(logging.ERROR, logger="samenloop.rest"):
         response = client.post(URL, json={"bsn": BSN})
     assert_problem(response, 500)

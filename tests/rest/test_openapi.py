@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
 from adapters.rest import create_rest_app
 from adapters.rest.app import routes
@@ -16,6 +17,7 @@ from adapters.rest.headers import API_VERSION
 from adapters.rest.openapi import BASE_PATH, load_document
 from adapters.rest.problems import SOORTEN, TYPE_PREFIX
 from store import demo
+from store.models_zorg import ZorgkantoorLevering
 from store.settings import Settings
 from tests.rest.conftest import BASE_URL, URL, assert_common_headers
 
@@ -144,11 +146,23 @@ def test_every_problem_the_registertoets_can_give_is_documented(document: dict[s
     assert TYPE_PREFIX in description
 
 
+VERBLIJF = {
+    "bsn": "999900006",
+    "organisatie_id": 9001,
+    "leveringsvorm": "4",
+    "startdatum": date(2026, 2, 16),
+    "einddatum": None,
+    "load_id": 1,
+}
+
+
 def test_the_documented_examples_are_what_the_service_answers(
-    client: httpx.Client, document: dict[str, Any], demo_set: demo.DemoSet
+    client: httpx.Client, document: dict[str, Any], demo_set: demo.DemoSet, engine: Engine
 ) -> None:
     request = document["paths"]["/registertoets"]["post"]["requestBody"]
     example_request = request["content"]["application/json"]["example"]
+    with engine.begin() as conn:  # the example's toewijzing of Verblijf (API version 1.1)
+        conn.execute(insert(ZorgkantoorLevering), VERBLIJF)
     assert client.post(URL, json=example_request).json() == _example(document, "samenloop")
     nee = client.post(URL, json={"bsn": demo_set.zonder_samenloop[0]}).json()
     assert nee == _example(document, "geenSamenloop")

@@ -28,6 +28,7 @@ from tests.rest.conftest import (
 )
 
 FIELDS = ["samenloop", "bsn", "wlzStatus", "afgiftedatum", "ingangsdatum", "einddatum", "melding"]
+ZORG_FIELDS = ["leveringsvormen", "startdatumZorg", "bronStartdatumZorg", "advies"]
 
 
 def test_samenloop_ja_carries_the_record(client: httpx.Client) -> None:
@@ -43,8 +44,19 @@ def test_samenloop_ja_carries_the_record(client: httpx.Client) -> None:
         "ingangsdatum": "2026-02-15",
         "einddatum": None,
         "melding": None,
+        # API version 1.1: the demo has no zorg rows for this BSN (rule A5)
+        "leveringsvormen": [],
+        "startdatumZorg": None,
+        "bronStartdatumZorg": None,
+        "advies": {
+            "waarde": "ONBEKEND",
+            "regel": "A5",
+            "regelversie": "2023.1",
+            "toelichting": response.json()["advies"]["toelichting"],
+            "perDatum": None,
+        },
     }
-    assert list(response.json()) == FIELDS
+    assert list(response.json()) == FIELDS + ZORG_FIELDS
 
 
 def test_every_demo_record_answers_ja_with_its_status(
@@ -151,11 +163,12 @@ def test_every_registertoets_writes_one_audit_record(
             .join(Organisatie, Organisatie.id == AuditRegistertoets.organisatie_id)
             .order_by(AuditRegistertoets.id)
         ).all()
+    # API 1.1: the answer carries what RegistertoetsSamenloop does, and is audited as that
     assert [tuple(r) for r in rows] == [
-        ("0363", "RegistertoetsUitgebreid", "999900006", "JA"),
-        ("0363", "RegistertoetsUitgebreid", "999900079", "NEE"),
-        ("0363", "RegistertoetsUitgebreid", None, "BSN_ONGELDIG"),
-        ("0599", "RegistertoetsUitgebreid", "999900006", "JA"),
+        ("0363", "RegistertoetsSamenloop", "999900006", "JA"),
+        ("0363", "RegistertoetsSamenloop", "999900079", "NEE"),
+        ("0363", "RegistertoetsSamenloop", None, "BSN_ONGELDIG"),
+        ("0599", "RegistertoetsSamenloop", "999900006", "JA"),
     ]
 
 

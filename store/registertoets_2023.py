@@ -1,0 +1,104 @@
+"""The registertoets 2023 (doorontwikkeling-2023.md section 4): the 2021 answer plus, when
+there is samenloop, the zorg information on the peildatum and the advies "Wlz voorliggend?".
+
+Everything store/registertoets.py does (identify, rate limit, audit, one query for caller and
+record) happens first, in the same transaction; then, only for samenloop JA and only while
+SAMENLOOP_ZORGINFORMATIE is aan, one more round trip reads the BSN's zorgkantoor and
+zorgaanbieder rows (one indexed lookup per table, by the primary keys that start with the
+BSN). The rules are store/advies.py's; this module only feeds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, Engine
+
+from store.advies import Advies, Indicatie, Situatie, Zorginformatie, advies
+from store.auth import Credentials
+from store.registertoets import (
+    Invoerfout,
+    Operatie,
+    Seen,
+    Toetsuitslag,
+    in_transaction,
+    toets,
+)
+from store.rollen import Wet
+from store.wetten import uit_melding
+from store.zorginformatie import lees as lees_zorg
+
+WETTEN = tuple(w.value for w in Wet)
+
+
+class WetOngeldig(ValueError):
+    """A wet other than wmo or jw, or jw while the Jeugdwet switch is uit; never repeats it."""
+
+
+@dataclass(frozen=True)
+class Samenloopuitslag:
+    """The 2021 uitslag; zorg and advies only for samenloop JA with zorg information aan."""
+
+    uitslag: Toetsuitslag
+    zorg: Zorginformatie | None = None
+    advies: Advies | None = None
+
+
+def wet_fout(wet: object, jeugdwet: bool) -> str | None:
+    """Why this wet is refused (plain Dutch, without the value), or None. One check for SOAP,
+    REST and the CLI."""
+    if not isinstance(wet, str) or wet not in WETTEN:
+        return "onbekende wet; toegestaan: " + ", ".join(WETTEN)
+    if wet == Wet.JW and not jeugdwet:
+        return uit_melding(Wet.JW, (Wet.WMO,))
+    return None
+
+
+def _verrijk(
+    conn: Connection, uitslag: Toetsuitslag, wet: str, peildatum: date
+) -> Samenloopuitslag:
+    if not uitslag.samenloop or uitslag.bsn is None:
+        return Samenloopuitslag(uitslag)
+    zorg = lees_zorg(conn, uitslag.bsn, peildatum)
+    indicatie = Indicatie(
+        uitslag.wlz_status or "",
+        uitslag.afgiftedatum or peildatum,
+        uitslag.ingangsdatum or peildatum,
+        uitslag.einddatum,
+    )
+    return Samenloopuitslag(uitslag, zorg, advies(Situatie(indicatie, zorg, peildatum), wet))
+
+
+@dataclass(frozen=True)
+class Schakelaars:
+    """The legal-basis switches (SAMENLOOP_JEUGDWET, SAMENLOOP_ZORGINFORMATIE)."""
+
+    jeugdwet: bool = True
+    zorginformatie: bool = True
+
+
+def registertoets_samenloop(
+    engine: Engine,
+    creds: Credentials | None,
+    bsn: str,
+    wet: str,
+    peildatum: date,
+    seen: Seen | None = None,
+    *,
+    limiet: int,
+    schakelaars: Schakelaars,
+) -> Samenloopuitslag:
+    """The registertoets with the zorg information and advies on `peildatum` (the transports
+    pass today in Europe/Amsterdam). A refused wet is handled as a bad BSN: audited without a
+    BSN (uitkomst WET_ONGELDIG), nothing looked up, WetOngeldig raised."""
+    reden = wet_fout(wet, schakelaars.jeugdwet)
+    andere = Invoerfout("WET_ONGELDIG", WetOngeldig(f"wet ongeldig: {reden}")) if reden else None
+
+    def work(conn: Connection) -> Samenloopuitslag | Exception:
+        outcome = toets(conn, creds, Operatie.SAMENLOOP, bsn, seen, limiet, andere)
+        if isinstance(outcome, Exception) or not schakelaars.zorginformatie:
+            return outcome if isinstance(outcome, Exception) else Samenloopuitslag(outcome)
+        return _verrijk(conn, outcome, wet, peildatum)
+
+    return in_transaction(engine, work)
