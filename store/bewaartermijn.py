@@ -9,9 +9,9 @@ What goes, for a peildatum D and periods in months:
   aanlevering ended (a reminder of a lapse still open stays: it stops a second reminder).
 
 What stays: the runs (signaal_run: no personal data; they keep a completed day final and the
-replay order), and the subscriptions with their memory of what was signalled (abonnement.
-gesignaleerd_*), which is all that the rules of the nightly run read: they never read an old
-signal. Unsent mails stay too.
+replay order), and the subscriptions with their memory of what was signalled (signaal_geheugen),
+which is all that the rules of the nightly run read: they never read an old signal. Unsent
+mails stay too.
 
 Each table is purged in batches, each its own short transaction, so that the registertoets's
 audit inserts (on SQLite: every writer) wait for one batch at most. A purge that is stopped

@@ -161,13 +161,8 @@ class Abonnement(Base):
     organisatie_id: Mapped[int] = mapped_column(Integer, index=True)
     ib_creatiedatum: Mapped[date] = mapped_column(Date)
     ib_mutatiedatum: Mapped[date] = mapped_column(Date)
-    # What the nightly run last signalled for this subscription (store/signalen.py); it goes
-    # with the subscription, so a client delivered again later gets a first signal again.
-    gesignaleerd_status: Mapped[str | None] = mapped_column(String(8))
-    gesignaleerd_afgiftedatum: Mapped[date | None] = mapped_column(Date)
-    gesignaleerd_ingangsdatum: Mapped[date | None] = mapped_column(Date)
-    gesignaleerd_einddatum: Mapped[date | None] = mapped_column(Date)
-    gesignaleerd_op: Mapped[date | None] = mapped_column(Date)
+    # What the nightly run last signalled for it lives in signaal_geheugen (same key), and
+    # every path that removes a subscription removes that too.
 
 
 class Aanlevering(Base):

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -60,6 +61,27 @@ class Signaal(Base):
     vorige_afgiftedatum: Mapped[date | None] = mapped_column(Date)
     vorige_ingangsdatum: Mapped[date | None] = mapped_column(Date)
     vorige_einddatum: Mapped[date | None] = mapped_column(Date)
+
+
+class SignaalGeheugen(Base):
+    """What the nightly run last signalled per subscription (beslisregels section 4).
+
+    Keyed like abonnement (bsn first, for the nightly join) and narrow on purpose: the run
+    writes it by one upsert from the day's signals instead of updating wide subscription rows
+    (on PostgreSQL that update wrote a full page image to the WAL for most touched pages). It goes
+    when its subscription goes: every delete of abonnement rows deletes the same keys here.
+    """
+
+    __tablename__ = "signaal_geheugen"
+    __table_args__ = (PrimaryKeyConstraint("bsn", "wet", "gemeentecode"),)
+    bsn: Mapped[str] = mapped_column(String(9))
+    wet: Mapped[str] = mapped_column(String(8))
+    gemeentecode: Mapped[str] = mapped_column(String(4))
+    wlz_status: Mapped[str] = mapped_column(String(8))
+    afgiftedatum: Mapped[date] = mapped_column(Date)
+    ingangsdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    gesignaleerd_op: Mapped[date] = mapped_column(Date)
 
 
 class SignaalBestand(Base):

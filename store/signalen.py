@@ -2,8 +2,9 @@
 
 Everything of a run happens in one transaction (a killed run leaves nothing behind, and the
 rerun ends where an uninterrupted run would): remove the subscriptions whose einddatum has been
-reached, create the signals by one INSERT ... SELECT over the join of population and register,
-remember what was signalled, queue the mails, and record the run. A lock in the database lets
+reached, create the signals by one INSERT ... SELECT over the join of population and register
+(with the memory of what was signalled LEFT JOINed), remember what was signalled (one upsert
+into signaal_geheugen), queue the mails, and record the run. A lock in the database lets
 only one run proceed; a completed run for D is final.
 """
 
@@ -24,17 +25,21 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    join,
     literal,
     or_,
     select,
-    update,
+    tuple_,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Join
 
 from store.db import JOB
 from store.models import Abonnement, WlzRegister
-from store.models_signalen import Signaal, SignaalBestand, SignaalRun
+from store.models_signalen import Signaal, SignaalBestand, SignaalGeheugen, SignaalRun
 from store.uitgaand import queue_run_mails
 
 EERSTE = "eerste"
@@ -82,22 +87,21 @@ def _check_order(conn: Connection, peildatum: date, forceer: bool) -> None:
         )
 
 
+def _ended(peildatum: date) -> ColumnElement[bool]:
+    a = Abonnement
+    return and_(a.einddatum.is_not(None), a.einddatum <= peildatum)
+
+
 def _remove_ended(conn: Connection, peildatum: date) -> int:
-    """A subscription goes on the day its einddatum is reached (with its signal memory)."""
-    result = conn.execute(
-        delete(Abonnement).where(
-            Abonnement.einddatum.is_not(None), Abonnement.einddatum <= peildatum
-        )
-    )
+    """A subscription goes on the day its einddatum is reached, and its signal memory first."""
+    a, g = Abonnement, SignaalGeheugen
+    keys = select(a.bsn, a.wet, a.gemeentecode).where(_ended(peildatum))
+    conn.execute(delete(g).where(tuple_(g.bsn, g.wet, g.gemeentecode).in_(keys)))
+    result = conn.execute(delete(a).where(_ended(peildatum)))
     return int(result.rowcount or 0)
 
 
-_MEMORY = {
-    "wlz_status": Abonnement.gesignaleerd_status,
-    "afgiftedatum": Abonnement.gesignaleerd_afgiftedatum,
-    "ingangsdatum": Abonnement.gesignaleerd_ingangsdatum,
-    "einddatum": Abonnement.gesignaleerd_einddatum,
-}
+_MEMORY = {c: getattr(SignaalGeheugen, c) for c in _STATE}
 
 
 def _changed() -> ColumnElement[bool]:
@@ -111,30 +115,40 @@ def _rule(peildatum: date) -> ColumnElement[bool]:
         or_(a.ingangsdatum.is_(None), a.ingangsdatum <= peildatum),
         or_(a.einddatum.is_(None), a.einddatum > peildatum),
     )
-    never = a.gesignaleerd_op.is_(None)
+    never = SignaalGeheugen.bsn.is_(None)
     return and_(
-        r.bsn == a.bsn,
         lopend,
         or_(and_(never, r.wlz_status.in_(SIGNALEERBAAR)), and_(~never, _changed())),
     )
 
 
+def _candidates() -> Join:
+    """Each subscription with its register record and (left) what was signalled to it."""
+    a, r, g = Abonnement, WlzRegister, SignaalGeheugen
+    memory = and_(g.bsn == a.bsn, g.wet == a.wet, g.gemeentecode == a.gemeentecode)
+    return join(a, r, r.bsn == a.bsn).outerjoin(g, memory)
+
+
 def _signal_query(peildatum: date) -> Select[Any]:
     a, r = Abonnement, WlzRegister
-    regel = case((a.gesignaleerd_op.is_(None), literal(EERSTE)), else_=literal(GEWIJZIGD))
-    return select(
-        literal(peildatum, Date),
-        a.wet,
-        a.gemeentecode,
-        a.bsn,
-        a.organisatie_id,
-        r.wlz_status,
-        r.afgiftedatum,
-        r.ingangsdatum,
-        r.einddatum,
-        regel,
-        *_MEMORY.values(),
-    ).where(_rule(peildatum))
+    regel = case((SignaalGeheugen.bsn.is_(None), literal(EERSTE)), else_=literal(GEWIJZIGD))
+    return (
+        select(
+            literal(peildatum, Date),
+            a.wet,
+            a.gemeentecode,
+            a.bsn,
+            a.organisatie_id,
+            r.wlz_status,
+            r.afgiftedatum,
+            r.ingangsdatum,
+            r.einddatum,
+            regel,
+            *_MEMORY.values(),
+        )
+        .select_from(_candidates())
+        .where(_rule(peildatum))
+    )
 
 
 _SIGNAAL_COLUMNS = (
@@ -152,22 +166,28 @@ _SIGNAAL_COLUMNS = (
 )
 
 
-def _create_signals(conn: Connection, peildatum: date) -> None:
+def _create_signals(conn: Connection, peildatum: date) -> int:
+    """Insert the day's signals; returns how many (rowcount is not reliable for an INSERT ...
+    SELECT on every driver, the day's index is)."""
     conn.execute(insert(Signaal).from_select(list(_SIGNAAL_COLUMNS), _signal_query(peildatum)))
+    count = select(func.count()).where(Signaal.peildatum == peildatum)
+    return int(conn.execute(count).scalar_one())
 
 
-def _remember(conn: Connection, peildatum: date) -> int:
-    """Each subscription signalled today remembers the state just signalled (UPDATE ... FROM
-    the day's signals, by primary key); returns how many, which is the number of signals."""
-    a, s = Abonnement, Signaal
-    values = {m.key: getattr(s, c) for c, m in _MEMORY.items()}
-    result = conn.execute(
-        update(a)
-        .values(**values, gesignaleerd_op=peildatum)
-        .where(s.peildatum == peildatum, s.bsn == a.bsn, s.wet == a.wet)
-        .where(s.gemeentecode == a.gemeentecode)
-    )
-    return int(result.rowcount)
+def _upsert(conn: Connection) -> Any:
+    """The dialect's INSERT with ON CONFLICT (both engines speak it)."""
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+def _remember(conn: Connection, peildatum: date) -> None:
+    """Each subscription signalled today remembers the state just signalled: one upsert
+    from the day's signals into the narrow memory table."""
+    s, g = Signaal, SignaalGeheugen
+    columns = ["bsn", "wet", "gemeentecode", *_STATE, "gesignaleerd_op"]
+    day = select(s.bsn, s.wet, s.gemeentecode, *(getattr(s, c) for c in _STATE), s.peildatum)
+    stmt = _upsert(conn)(g).from_select(columns, day.where(s.peildatum == peildatum))
+    changed = {c: getattr(stmt.excluded, c) for c in columns[3:]}
+    conn.execute(stmt.on_conflict_do_update(index_elements=columns[:3], set_=changed))
 
 
 def _publish(conn: Connection, peildatum: date) -> int:
@@ -207,8 +227,8 @@ def _run(conn: Connection, peildatum: date, forceer: bool) -> RunResultaat:
         return done
     _check_order(conn, peildatum, forceer)
     verwijderd = _remove_ended(conn, peildatum)
-    _create_signals(conn, peildatum)
-    signalen = _remember(conn, peildatum)
+    signalen = _create_signals(conn, peildatum)
+    _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
     mails = queue_run_mails(conn, peildatum)
     res = RunResultaat(peildatum, True, signalen, bestanden, verwijderd, mails)
