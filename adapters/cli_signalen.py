@@ -37,7 +37,8 @@ def _organisatie_id(ctx: Context, code: str) -> int:
 def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
     """Vergelijk het register met de lopende abonnementen en maak de signalen van de dag."""
     try:
-        res = run(ctx.engine, peildatum(datum), forceer=forceer)
+        aan = ctx.settings.zorginformatie
+        res = run(ctx.engine, peildatum(datum), forceer=forceer, zorginformatie=aan)
     except RunGeweigerd as exc:
         raise Afgekeurd(str(exc)) from None
     d = res.peildatum.isoformat()

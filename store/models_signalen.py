@@ -61,6 +61,29 @@ class Signaal(Base):
     vorige_afgiftedatum: Mapped[date | None] = mapped_column(Date)
     vorige_ingangsdatum: Mapped[date | None] = mapped_column(Date)
     vorige_einddatum: Mapped[date | None] = mapped_column(Date)
+    # The zorg information and advies as they were at creation (doorontwikkeling-2023.md
+    # section 6; NULL when SAMENLOOP_ZORGINFORMATIE is uit). The toelichting is not stored: a
+    # version's rule table never changes, so store/advies.py rebuilds it from regel, versie,
+    # wet and per_datum. The leveringsvormen are rows of signaal_leveringsvorm.
+    startdatum_zorg: Mapped[date | None] = mapped_column(Date)
+    bron_startdatum_zorg: Mapped[str | None] = mapped_column(String(16))
+    advies: Mapped[str | None] = mapped_column(String(10))
+    advies_regel: Mapped[str | None] = mapped_column(String(4))
+    advies_versie: Mapped[str | None] = mapped_column(String(10))
+    advies_per: Mapped[date | None] = mapped_column(Date)
+
+
+class SignaalLeveringsvorm(Base):
+    """A toewijzing not ended on the signal's peildatum, as it was then (section 2)."""
+
+    __tablename__ = "signaal_leveringsvorm"
+    # The signal first: read per signal; then the zorgkantoor row's own key.
+    __table_args__ = (PrimaryKeyConstraint("signaal_id", "organisatie_id", "code", "startdatum"),)
+    signaal_id: Mapped[int] = mapped_column(BigId)
+    organisatie_id: Mapped[int] = mapped_column(Integer)  # the zorgkantoor
+    code: Mapped[str] = mapped_column(String(2))
+    startdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
 
 
 class SignaalGeheugen(Base):

@@ -27,6 +27,7 @@ from sqlalchemy import (
     insert,
     join,
     literal,
+    null,
     or_,
     select,
     tuple_,
@@ -37,9 +38,17 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Join
 
+from store import advies_sql
 from store.db import JOB
 from store.models import Abonnement, WlzRegister
-from store.models_signalen import Signaal, SignaalBestand, SignaalGeheugen, SignaalRun
+from store.models_signalen import (
+    Signaal,
+    SignaalBestand,
+    SignaalGeheugen,
+    SignaalLeveringsvorm,
+    SignaalRun,
+)
+from store.models_zorg import ZorgkantoorLevering
 from store.uitgaand import queue_run_mails
 
 EERSTE = "eerste"
@@ -122,14 +131,58 @@ def _rule(peildatum: date) -> ColumnElement[bool]:
     )
 
 
-def _candidates() -> Join:
-    """Each subscription with its register record and (left) what was signalled to it."""
+@dataclass(frozen=True)
+class _Zorg:
+    """The day's per-BSN zorg aggregates, or None when SAMENLOOP_ZORGINFORMATIE is uit."""
+
+    bronnen: advies_sql.Bronnen | None
+
+    @classmethod
+    def op(cls, peildatum: date, aan: bool) -> _Zorg:
+        if not aan:
+            return cls(None)
+        r = WlzRegister
+        zk, za = advies_sql.kantoor(peildatum), advies_sql.aanbieder(peildatum)
+        return cls(advies_sql.Bronnen(r.wlz_status, r.einddatum, zk, za, peildatum))
+
+    def columns(self) -> list[ColumnElement[Any]]:
+        """startdatum_zorg, bron, advies, regel, versie, per (the _ZORG_COLUMNS order)."""
+        b = self.bronnen
+        if b is None:
+            return [null()] * len(_ZORG_COLUMNS)
+        m = advies_sql
+        return [
+            m.startdatum_zorg(b),
+            m.bron(b),
+            m.waarde(b),
+            m.regel(b),
+            m.versie(),
+            m.per_datum(b),
+        ]
+
+
+_ZORG_COLUMNS = (
+    "startdatum_zorg",
+    "bron_startdatum_zorg",
+    "advies",
+    "advies_regel",
+    "advies_versie",
+    "advies_per",
+)
+
+
+def _candidates(zorg: _Zorg) -> Join:
+    """Each subscription with its register record, (left) what was signalled to it, and (left)
+    its BSN's zorg aggregates."""
     a, r, g = Abonnement, WlzRegister, SignaalGeheugen
     memory = and_(g.bsn == a.bsn, g.wet == a.wet, g.gemeentecode == a.gemeentecode)
-    return join(a, r, r.bsn == a.bsn).outerjoin(g, memory)
+    joined = join(a, r, r.bsn == a.bsn).outerjoin(g, memory)
+    if (b := zorg.bronnen) is not None:
+        joined = joined.outerjoin(b.zk, b.zk.c.bsn == a.bsn).outerjoin(b.za, b.za.c.bsn == a.bsn)
+    return joined
 
 
-def _signal_query(peildatum: date) -> Select[Any]:
+def _signal_query(peildatum: date, zorg: _Zorg) -> Select[Any]:
     a, r = Abonnement, WlzRegister
     regel = case((SignaalGeheugen.bsn.is_(None), literal(EERSTE)), else_=literal(GEWIJZIGD))
     return (
@@ -145,8 +198,9 @@ def _signal_query(peildatum: date) -> Select[Any]:
             r.einddatum,
             regel,
             *_MEMORY.values(),
+            *zorg.columns(),
         )
-        .select_from(_candidates())
+        .select_from(_candidates(zorg))
         .where(_rule(peildatum))
     )
 
@@ -163,15 +217,31 @@ _SIGNAAL_COLUMNS = (
     "vorige_afgiftedatum",
     "vorige_ingangsdatum",
     "vorige_einddatum",
+    *_ZORG_COLUMNS,
 )
 
 
-def _create_signals(conn: Connection, peildatum: date) -> int:
-    """Insert the day's signals; returns how many (rowcount is not reliable for an INSERT ...
-    SELECT on every driver, the day's index is)."""
-    conn.execute(insert(Signaal).from_select(list(_SIGNAAL_COLUMNS), _signal_query(peildatum)))
+def _create_signals(conn: Connection, peildatum: date, zorg: _Zorg) -> int:
+    """Insert the day's signals (and, with the zorg information, their leveringsvormen);
+    returns how many (rowcount is not reliable for an INSERT ... SELECT on every driver)."""
+    query = _signal_query(peildatum, zorg)
+    conn.execute(insert(Signaal).from_select(list(_SIGNAAL_COLUMNS), query))
+    if zorg.bronnen is not None:
+        _store_leveringsvormen(conn, peildatum)
     count = select(func.count()).where(Signaal.peildatum == peildatum)
     return int(conn.execute(count).scalar_one())
+
+
+def _store_leveringsvormen(conn: Connection, peildatum: date) -> None:
+    """Every toewijzing not ended on D of each of the day's signals (section 2), as it is now."""
+    s, z = Signaal, ZorgkantoorLevering
+    rows = (
+        select(s.id, z.organisatie_id, z.leveringsvorm, z.startdatum, z.einddatum)
+        .join_from(s, z, z.bsn == s.bsn)
+        .where(s.peildatum == peildatum, or_(z.einddatum.is_(None), z.einddatum > peildatum))
+    )
+    columns = ["signaal_id", "organisatie_id", "code", "startdatum", "einddatum"]
+    conn.execute(insert(SignaalLeveringsvorm).from_select(columns, rows))
 
 
 def _upsert(conn: Connection) -> Any:
@@ -220,14 +290,14 @@ def _record(conn: Connection, res: RunResultaat, began: datetime, forceer: bool,
     )
 
 
-def _run(conn: Connection, peildatum: date, forceer: bool) -> RunResultaat:
+def _run(conn: Connection, peildatum: date, forceer: bool, zorg: bool) -> RunResultaat:
     began, clock = datetime.now(UTC), time.perf_counter()
     _lock(conn)
     if (done := _existing(conn, peildatum)) is not None:
         return done
     _check_order(conn, peildatum, forceer)
     verwijderd = _remove_ended(conn, peildatum)
-    signalen = _create_signals(conn, peildatum)
+    signalen = _create_signals(conn, peildatum, _Zorg.op(peildatum, zorg))
     _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
     mails = queue_run_mails(conn, peildatum)
@@ -236,14 +306,18 @@ def _run(conn: Connection, peildatum: date, forceer: bool) -> RunResultaat:
     return res
 
 
-def run(engine: Engine, peildatum: date, *, forceer: bool = False) -> RunResultaat:
-    """Run (or find) the nightly run for the peildatum; see the module docstring."""
+def run(
+    engine: Engine, peildatum: date, *, forceer: bool = False, zorginformatie: bool = True
+) -> RunResultaat:
+    """Run (or find) the nightly run for the peildatum; see the module docstring. With
+    `zorginformatie` off (SAMENLOOP_ZORGINFORMATIE=uit) no zorg information or advies is
+    stored with the signals."""
     options = {"isolation_level": "REPEATABLE READ", "sqlite_begin": "IMMEDIATE", JOB: True}
     if engine.dialect.name == "sqlite":
         options.pop("isolation_level")
     try:
         with engine.connect().execution_options(**options) as conn, conn.begin():
-            return _run(conn, peildatum, forceer)
+            return _run(conn, peildatum, forceer, zorginformatie)
     except OperationalError as exc:
         if "locked" in str(exc.orig):
             raise RunGeweigerd("er loopt al een signalenrun (database bezet)") from None

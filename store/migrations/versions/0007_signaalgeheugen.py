@@ -1,4 +1,5 @@
-"""The nightly run's memory in a table of its own (signaal_geheugen), moved off abonnement.
+"""The nightly run's memory in a table of its own (signaal_geheugen), moved off abonnement; the
+zorg information and advies stored with every signal (signaal columns, signaal_leveringsvorm).
 
 Revision ID: 0007
 Revises: 0006
@@ -41,8 +42,33 @@ def _memory() -> None:
     )
 
 
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def _zorg() -> None:
+    with op.batch_alter_table("signaal") as batch:
+        batch.add_column(sa.Column("startdatum_zorg", sa.Date()))
+        batch.add_column(sa.Column("bron_startdatum_zorg", sa.String(16)))
+        batch.add_column(sa.Column("advies", sa.String(10)))
+        batch.add_column(sa.Column("advies_regel", sa.String(4)))
+        batch.add_column(sa.Column("advies_versie", sa.String(10)))
+        batch.add_column(sa.Column("advies_per", sa.Date()))
+    op.create_table(
+        "signaal_leveringsvorm",
+        sa.Column("signaal_id", BigId, nullable=False),
+        sa.Column("organisatie_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(2), nullable=False),
+        sa.Column("startdatum", sa.Date(), nullable=False),
+        sa.Column("einddatum", sa.Date()),
+        sa.PrimaryKeyConstraint(
+            "signaal_id", "organisatie_id", "code", "startdatum", name="pk_signaal_leveringsvorm"
+        ),
+    )
+
+
 def upgrade() -> None:
     _memory()
+    _zorg()
     op.execute(_MOVE)
     with op.batch_alter_table("abonnement") as batch:
         for name in (*_STATE, "op"):
@@ -50,6 +76,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("signaal_leveringsvorm")
+    with op.batch_alter_table("signaal") as batch:
+        for name in ("startdatum_zorg", "bron_startdatum_zorg", "advies", "advies_regel"):
+            batch.drop_column(name)
+        batch.drop_column("advies_versie")
+        batch.drop_column("advies_per")
     with op.batch_alter_table("abonnement") as batch:
         batch.add_column(sa.Column("gesignaleerd_status", sa.String(8)))
         for name in ("afgiftedatum", "ingangsdatum", "einddatum", "op"):
