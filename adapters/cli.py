@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.files.cizfeed import parse_feed
 from store import demo as demo_data
 from store import gemeenten, migrate, organisaties
+from store import signalen as signalen_run
 from store.datums import vandaag
 from store.db import (
     DatabaseUnavailable,
@@ -199,22 +200,35 @@ def org_token(ctx: Context, code: str) -> None:
 @click.option("--samenwerking", help="Nieuwe lijst gemeentecodes (vervangt de oude).")
 @click.option("--oin", help="OIN; leeg ('') om te wissen.")
 @click.option("--mail", help="Mailadres; leeg ('') om te wissen.")
+@click.option(
+    "--signaalversie", type=click.IntRange(1, 2), help="Versie van de Wmo-signaalbestanden."
+)
 @datum_optie
 @pass_ctx
 def org_set(
-    ctx: Context, code: str, samenwerking: str | None, oin: str | None, mail: str | None, datum: Any
+    ctx: Context,
+    code: str,
+    samenwerking: str | None,
+    oin: str | None,
+    mail: str | None,
+    signaalversie: int | None,
+    datum: Any,
 ) -> None:
-    """Wijzig samenwerkingsverband, OIN of mailadres."""
+    """Wijzig samenwerkingsverband, OIN, mailadres of signaalversie (vraagt niets)."""
+    d = peildatum(datum)
     with _org_change(ctx) as session:
         organisaties.set_gemeente(
-            session,
-            code,
-            samenwerking=_codes(samenwerking),
-            oin=oin,
-            mail=mail,
-            peildatum=peildatum(datum),
+            session, code, samenwerking=_codes(samenwerking), oin=oin, mail=mail, peildatum=d
         )
+        if signaalversie is not None:
+            _kies_versie(ctx, session, code, signaalversie, d)
     click.echo(f"gemeente {code} gewijzigd")
+
+
+def _kies_versie(ctx: Context, session: Session, code: str, versie: int, d: date) -> None:
+    aan = ctx.settings.zorginformatie
+    nieuw = signalen_run.kies_versie(session.connection(), code, versie, d, zorginformatie=aan)
+    click.echo(f"signaalversie {versie}: de run voor {d.isoformat()} geeft {nieuw} nieuwe signalen")
 
 
 @org.command("remove")

@@ -65,11 +65,13 @@ def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
 @pass_ctx
 def signalen_export(ctx: Context, code: str, wet: str, datum: Any) -> None:
     """Schrijf het signaalbestand van die dag naar stdout (niets als er geen is)."""
-    org_id = _organisatie_id(ctx, code)
-    rows = signaalinzage.dag(ctx.engine, org_id, wet, peildatum(datum))
+    org_id, d = _organisatie_id(ctx, code), peildatum(datum)
+    rows = signaalinzage.dag(ctx.engine, org_id, wet, d)
     first = next(rows, None)
     if first is not None:
-        schrijf_signalen([first, *rows], sys.stdout)
+        with ctx.engine.connect() as conn:
+            versie = signaalinzage.bestandsversie(conn, org_id, wet, d)
+        schrijf_signalen([first, *rows], sys.stdout, versie)
 
 
 @signalen.command("rapport")

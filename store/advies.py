@@ -257,6 +257,16 @@ def advies(situatie: Situatie, wet: str) -> Advies:
     raise GeenRegel(f"geen adviesregel van versie {VERSIE} is van toepassing")
 
 
+def herbouw(waarde: str, regel: str, versie: str, wet: str, per: date | None) -> Advies:
+    """An advies as stored (a signal keeps waarde, regel, versie and perDatum): the toelichting
+    is rebuilt from that version's table, which never changes."""
+    if versie != VERSIE:
+        raise GeenRegel(f"adviesregels versie {versie} zijn niet bekend")
+    tabel = next(r for r in REGELS if r.regel == regel)
+    tekst = tabel.tekst(wet, per.strftime("%d-%m-%Y") if per else "")
+    return Advies(Waarde(waarde), regel, versie, tekst, per)
+
+
 def regeltabel() -> dict[str, object]:
     """The table as GET /api/v1/advies-regels serves it, in the order the rules apply."""
     return {

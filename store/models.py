@@ -61,6 +61,8 @@ class Organisatie(Base):
     mail: Mapped[str | None] = mapped_column(String(254))
     actief: Mapped[bool] = mapped_column(Boolean, default=True)
     aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The Wmo signal file version a gemeente chose (1 or 2; store/signaalversie.py).
+    signaalversie: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class OrganisatieToken(Base):

@@ -71,6 +71,8 @@ class Signaal(Base):
     advies_regel: Mapped[str | None] = mapped_column(String(4))
     advies_versie: Mapped[str | None] = mapped_column(String(10))
     advies_per: Mapped[date | None] = mapped_column(Date)
+    # The set of leveringsvorm codes as a bit mask (bit n: code n), for the version 2 comparison.
+    leveringsvorm_codes: Mapped[int | None] = mapped_column(Integer)
 
 
 class SignaalLeveringsvorm(Base):
@@ -105,6 +107,11 @@ class SignaalGeheugen(Base):
     ingangsdatum: Mapped[date] = mapped_column(Date)
     einddatum: Mapped[date | None] = mapped_column(Date)
     gesignaleerd_op: Mapped[date] = mapped_column(Date)
+    # The rest of the version 2 state (doorontwikkeling section 6) of the last signal.
+    leveringsvorm_codes: Mapped[int | None] = mapped_column(Integer)
+    startdatum_zorg: Mapped[date | None] = mapped_column(Date)
+    advies: Mapped[str | None] = mapped_column(String(10))
+    advies_per: Mapped[date | None] = mapped_column(Date)
 
 
 class SignaalBestand(Base):
@@ -115,6 +122,7 @@ class SignaalBestand(Base):
     wet: Mapped[str] = mapped_column(String(8), primary_key=True)
     peildatum: Mapped[date] = mapped_column(Date, primary_key=True)
     aantal: Mapped[int] = mapped_column(Integer)
+    versie: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # of its columns
 
 
 class MailUitgaand(Base):

@@ -17,30 +17,23 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Date,
     Engine,
-    Select,
     and_,
-    case,
     delete,
     func,
     insert,
-    join,
-    literal,
-    null,
     or_,
     select,
     tuple_,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Join
 
-from store import advies_sql
 from store.db import JOB
-from store.models import Abonnement, WlzRegister
+from store.models import Abonnement, Organisatie
 from store.models_signalen import (
     Signaal,
     SignaalBestand,
@@ -49,13 +42,24 @@ from store.models_signalen import (
     SignaalRun,
 )
 from store.models_zorg import ZorgkantoorLevering
+from store.rollen import Rol
+from store.signaalregels import (
+    SIGNAAL_COLUMNS,
+    STATE,
+    VERSIE_2,
+    Zorg,
+    signal_query,
+    zorgwissel_query,
+)
+from store.signaalversie import versie_sql
 from store.uitgaand import queue_run_mails
 
-EERSTE = "eerste"
-GEWIJZIGD = "gewijzigd"
-SIGNALEERBAAR = ("Ja", "Onbekend")
 _LOCK_KEY = 0x5A4D_4C4F  # one advisory lock for the nightly run on PostgreSQL
-_STATE = ("wlz_status", "afgiftedatum", "ingangsdatum", "einddatum")
+_REMEMBERED = ("bsn", "wet", "gemeentecode", *STATE, "peildatum", *VERSIE_2)
+
+
+class GemeenteOnbekend(Exception):
+    """No gemeente with that code is registered."""
 
 
 class RunGeweigerd(Exception):
@@ -110,122 +114,11 @@ def _remove_ended(conn: Connection, peildatum: date) -> int:
     return int(result.rowcount or 0)
 
 
-_MEMORY = {c: getattr(SignaalGeheugen, c) for c in _STATE}
-
-
-def _changed() -> ColumnElement[bool]:
-    return or_(*(getattr(WlzRegister, c).is_distinct_from(m) for c, m in _MEMORY.items()))
-
-
-def _rule(peildatum: date) -> ColumnElement[bool]:
-    """Lopend on D (beslisregels 3) and rule 1 or 2 (section 4), on the old memory."""
-    a, r = Abonnement, WlzRegister
-    lopend = and_(
-        or_(a.ingangsdatum.is_(None), a.ingangsdatum <= peildatum),
-        or_(a.einddatum.is_(None), a.einddatum > peildatum),
-    )
-    never = SignaalGeheugen.bsn.is_(None)
-    return and_(
-        lopend,
-        or_(and_(never, r.wlz_status.in_(SIGNALEERBAAR)), and_(~never, _changed())),
-    )
-
-
-@dataclass(frozen=True)
-class _Zorg:
-    """The day's per-BSN zorg aggregates, or None when SAMENLOOP_ZORGINFORMATIE is uit."""
-
-    bronnen: advies_sql.Bronnen | None
-
-    @classmethod
-    def op(cls, peildatum: date, aan: bool) -> _Zorg:
-        if not aan:
-            return cls(None)
-        r = WlzRegister
-        zk, za = advies_sql.kantoor(peildatum), advies_sql.aanbieder(peildatum)
-        return cls(advies_sql.Bronnen(r.wlz_status, r.einddatum, zk, za, peildatum))
-
-    def columns(self) -> list[ColumnElement[Any]]:
-        """startdatum_zorg, bron, advies, regel, versie, per (the _ZORG_COLUMNS order)."""
-        b = self.bronnen
-        if b is None:
-            return [null()] * len(_ZORG_COLUMNS)
-        m = advies_sql
-        return [
-            m.startdatum_zorg(b),
-            m.bron(b),
-            m.waarde(b),
-            m.regel(b),
-            m.versie(),
-            m.per_datum(b),
-        ]
-
-
-_ZORG_COLUMNS = (
-    "startdatum_zorg",
-    "bron_startdatum_zorg",
-    "advies",
-    "advies_regel",
-    "advies_versie",
-    "advies_per",
-)
-
-
-def _candidates(zorg: _Zorg) -> Join:
-    """Each subscription with its register record, (left) what was signalled to it, and (left)
-    its BSN's zorg aggregates."""
-    a, r, g = Abonnement, WlzRegister, SignaalGeheugen
-    memory = and_(g.bsn == a.bsn, g.wet == a.wet, g.gemeentecode == a.gemeentecode)
-    joined = join(a, r, r.bsn == a.bsn).outerjoin(g, memory)
-    if (b := zorg.bronnen) is not None:
-        joined = joined.outerjoin(b.zk, b.zk.c.bsn == a.bsn).outerjoin(b.za, b.za.c.bsn == a.bsn)
-    return joined
-
-
-def _signal_query(peildatum: date, zorg: _Zorg) -> Select[Any]:
-    a, r = Abonnement, WlzRegister
-    regel = case((SignaalGeheugen.bsn.is_(None), literal(EERSTE)), else_=literal(GEWIJZIGD))
-    return (
-        select(
-            literal(peildatum, Date),
-            a.wet,
-            a.gemeentecode,
-            a.bsn,
-            a.organisatie_id,
-            r.wlz_status,
-            r.afgiftedatum,
-            r.ingangsdatum,
-            r.einddatum,
-            regel,
-            *_MEMORY.values(),
-            *zorg.columns(),
-        )
-        .select_from(_candidates(zorg))
-        .where(_rule(peildatum))
-    )
-
-
-_SIGNAAL_COLUMNS = (
-    "peildatum",
-    "wet",
-    "gemeentecode",
-    "bsn",
-    "organisatie_id",
-    *_STATE,
-    "regel",
-    "vorige_status",
-    "vorige_afgiftedatum",
-    "vorige_ingangsdatum",
-    "vorige_einddatum",
-    *_ZORG_COLUMNS,
-)
-
-
-def _create_signals(conn: Connection, peildatum: date, zorg: _Zorg) -> int:
+def _create_signals(conn: Connection, peildatum: date, zorg: Zorg) -> int:
     """Insert the day's signals (and, with the zorg information, their leveringsvormen);
     returns how many (rowcount is not reliable for an INSERT ... SELECT on every driver)."""
-    query = _signal_query(peildatum, zorg)
-    conn.execute(insert(Signaal).from_select(list(_SIGNAAL_COLUMNS), query))
+    query = signal_query(peildatum, zorg)
+    conn.execute(insert(Signaal).from_select(list(SIGNAAL_COLUMNS), query))
     if zorg.bronnen is not None:
         _store_leveringsvormen(conn, peildatum)
     count = select(func.count()).where(Signaal.peildatum == peildatum)
@@ -250,25 +143,28 @@ def _upsert(conn: Connection) -> Any:
 
 
 def _remember(conn: Connection, peildatum: date) -> None:
-    """Each subscription signalled today remembers the state just signalled: one upsert
-    from the day's signals into the narrow memory table."""
+    """Each subscription signalled today remembers the state just signalled (the version 2
+    state too): one upsert from the day's signals into the narrow memory table."""
     s, g = Signaal, SignaalGeheugen
-    columns = ["bsn", "wet", "gemeentecode", *_STATE, "gesignaleerd_op"]
-    day = select(s.bsn, s.wet, s.gemeentecode, *(getattr(s, c) for c in _STATE), s.peildatum)
-    stmt = _upsert(conn)(g).from_select(columns, day.where(s.peildatum == peildatum))
+    columns = [c.replace("peildatum", "gesignaleerd_op") for c in _REMEMBERED]
+    day = select(*(getattr(s, c) for c in _REMEMBERED)).where(s.peildatum == peildatum)
+    stmt = _upsert(conn)(g).from_select(columns, day)
     changed = {c: getattr(stmt.excluded, c) for c in columns[3:]}
     conn.execute(stmt.on_conflict_do_update(index_elements=columns[:3], set_=changed))
 
 
 def _publish(conn: Connection, peildatum: date) -> int:
-    """Record the day's files: one per (aanleverende gemeente, wet) with signals."""
-    s = Signaal
+    """Record the day's files: one per (aanleverende gemeente, wet) with signals, each with
+    the version of its columns as of today (a later switch leaves it as it is)."""
+    s, o = Signaal, Organisatie
+    versie = versie_sql(s.wet, o.signaalversie)
     per_file = (
-        select(s.organisatie_id, s.wet, s.peildatum, func.count())
+        select(s.organisatie_id, s.wet, s.peildatum, func.count(), versie)
+        .join(o, o.id == s.organisatie_id)
         .where(s.peildatum == peildatum)
-        .group_by(s.organisatie_id, s.wet, s.peildatum)
+        .group_by(s.organisatie_id, s.wet, s.peildatum, o.signaalversie)
     )
-    columns = ["organisatie_id", "wet", "peildatum", "aantal"]
+    columns = ["organisatie_id", "wet", "peildatum", "aantal", "versie"]
     conn.execute(insert(SignaalBestand).from_select(columns, per_file))
     count = select(func.count()).where(SignaalBestand.peildatum == peildatum)
     return int(conn.execute(count).scalar_one())
@@ -297,13 +193,36 @@ def _run(conn: Connection, peildatum: date, forceer: bool, zorg: bool) -> RunRes
         return done
     _check_order(conn, peildatum, forceer)
     verwijderd = _remove_ended(conn, peildatum)
-    signalen = _create_signals(conn, peildatum, _Zorg.op(peildatum, zorg))
+    signalen = _create_signals(conn, peildatum, Zorg.op(peildatum, zorg))
     _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
     mails = queue_run_mails(conn, peildatum)
     res = RunResultaat(peildatum, True, signalen, bestanden, verwijderd, mails)
     _record(conn, res, began, forceer, int((time.perf_counter() - clock) * 1000))
     return res
+
+
+def zorgwissel(conn: Connection, organisatie_id: int, peildatum: date, zorg: bool) -> int:
+    """How many new signals the run for D gives when this gemeente switches its Wmo files to
+    version 2 (store/signaalregels.py); with the zorg information uit, only version 1 changes."""
+    query = zorgwissel_query(peildatum, organisatie_id, Zorg.op(peildatum, zorg))
+    return int(conn.execute(query).scalar_one())
+
+
+def kies_versie(
+    conn: Connection, code: str, versie: int, peildatum: date, *, zorginformatie: bool = True
+) -> int:
+    """Switch a gemeente's Wmo signal files to `versie` (1 or 2) from the next run on; returns
+    how many new signals switching to version 2 gives for the peildatum (0 for version 1: its
+    state is part of version 2's). Files already published keep their version."""
+    o = Organisatie
+    gemeente = and_(o.rol == str(Rol.GEMEENTE), o.code == code)
+    org_id = conn.execute(select(o.id).where(gemeente)).scalar_one_or_none()
+    if org_id is None:
+        raise GemeenteOnbekend(f"gemeente {code} is niet geregistreerd")
+    nieuw = zorgwissel(conn, org_id, peildatum, zorginformatie) if versie == 2 else 0
+    conn.execute(update(o).where(o.id == org_id).values(signaalversie=versie))
+    return nieuw
 
 
 def run(

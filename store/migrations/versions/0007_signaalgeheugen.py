@@ -1,5 +1,6 @@
 """The nightly run's memory in a table of its own (signaal_geheugen), moved off abonnement; the
-zorg information and advies stored with every signal (signaal columns, signaal_leveringsvorm).
+zorg information and advies stored with every signal (signaal columns, signaal_leveringsvorm);
+the signal file version (organisatie.signaalversie, and signaal_bestand.versie per file).
 
 Revision ID: 0007
 Revises: 0006
@@ -38,6 +39,10 @@ def _memory() -> None:
         sa.Column("ingangsdatum", sa.Date(), nullable=False),
         sa.Column("einddatum", sa.Date()),
         sa.Column("gesignaleerd_op", sa.Date(), nullable=False),
+        sa.Column("leveringsvorm_codes", sa.Integer()),
+        sa.Column("startdatum_zorg", sa.Date()),
+        sa.Column("advies", sa.String(10)),
+        sa.Column("advies_per", sa.Date()),
         sa.PrimaryKeyConstraint("bsn", "wet", "gemeentecode", name="pk_signaal_geheugen"),
     )
 
@@ -53,6 +58,7 @@ def _zorg() -> None:
         batch.add_column(sa.Column("advies_regel", sa.String(4)))
         batch.add_column(sa.Column("advies_versie", sa.String(10)))
         batch.add_column(sa.Column("advies_per", sa.Date()))
+        batch.add_column(sa.Column("leveringsvorm_codes", sa.Integer()))
     op.create_table(
         "signaal_leveringsvorm",
         sa.Column("signaal_id", BigId, nullable=False),
@@ -66,9 +72,19 @@ def _zorg() -> None:
     )
 
 
+_VERSIES = (("organisatie", "signaalversie"), ("signaal_bestand", "versie"))
+
+
+def _versie(table: str, name: str) -> None:
+    with op.batch_alter_table(table) as batch:
+        batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="1"))
+
+
 def upgrade() -> None:
     _memory()
     _zorg()
+    for table, name in _VERSIES:
+        _versie(table, name)
     op.execute(_MOVE)
     with op.batch_alter_table("abonnement") as batch:
         for name in (*_STATE, "op"):
@@ -76,12 +92,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table, name in _VERSIES:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column(name)
     op.drop_table("signaal_leveringsvorm")
     with op.batch_alter_table("signaal") as batch:
         for name in ("startdatum_zorg", "bron_startdatum_zorg", "advies", "advies_regel"):
             batch.drop_column(name)
-        batch.drop_column("advies_versie")
-        batch.drop_column("advies_per")
+        for name in ("advies_versie", "advies_per", "leveringsvorm_codes"):
+            batch.drop_column(name)
     with op.batch_alter_table("abonnement") as batch:
         batch.add_column(sa.Column("gesignaleerd_status", sa.String(8)))
         for name in ("afgiftedatum", "ingangsdatum", "einddatum", "op"):
