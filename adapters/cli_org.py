@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import click
@@ -23,7 +24,7 @@ from adapters.cli import (
     rechten_wet_optie,
     rechten_wetten,
 )
-from store import organisaties
+from store import organisaties, signalen
 from store.rollen import Rol
 
 Org = tuple[Rol, str]
@@ -60,13 +61,11 @@ def _codes(value: str | None) -> list[str] | None:
     return [c.strip() for c in value.split(",") if c.strip()]
 
 
-def _alleen_gemeente(org: Org, samenwerking: str | None, wet: str | None) -> None:
-    if org[0] is Rol.GEMEENTE:
-        return
-    if samenwerking is not None:
-        raise click.UsageError("--samenwerking geldt alleen voor een gemeente")
-    if wet is not None:
-        raise click.UsageError("--wet geldt alleen voor een gemeente")
+def _alleen_gemeente(org: Org, **opties: object) -> None:
+    """Refuse options that only a gemeente has (aanleverrechten, signal files) for other roles."""
+    genoemd = [f"--{naam}" for naam, waarde in opties.items() if waarde is not None]
+    if genoemd and org[0] is not Rol.GEMEENTE:
+        raise click.UsageError(f"{', '.join(genoemd)} geldt alleen voor een gemeente")
 
 
 @contextmanager
@@ -101,7 +100,7 @@ def org_add(
     datum: Any,
 ) -> None:
     """Registreer een organisatie; het nieuwe token staat op de laatste regel."""
-    _alleen_gemeente(org, samenwerking, wet)
+    _alleen_gemeente(org, samenwerking=samenwerking, wet=wet)
     rol, code = org
     with _org_change(ctx) as session:
         if rol is Rol.GEMEENTE:
@@ -140,6 +139,9 @@ def org_token(ctx: Context, org: Org) -> None:
 @click.option("--oin", help="OIN; leeg ('') om te wissen.")
 @click.option("--mail", help="Mailadres; leeg ('') om te wissen.")
 @rechten_wet_optie
+@click.option(
+    "--signaalversie", type=click.IntRange(1, 2), help="Versie van de Wmo-signaalbestanden."
+)
 @datum_optie
 @pass_ctx
 def org_set(
@@ -149,10 +151,11 @@ def org_set(
     oin: str | None,
     mail: str | None,
     wet: str | None,
+    signaalversie: int | None,
     datum: Any,
 ) -> None:
-    """Wijzig samenwerkingsverband (gemeente), OIN of mailadres."""
-    _alleen_gemeente(org, samenwerking, wet)
+    """Wijzig samenwerkingsverband (gemeente), OIN, mailadres of signaalversie (vraagt niets)."""
+    _alleen_gemeente(org, samenwerking=samenwerking, wet=wet, signaalversie=signaalversie)
     rol, code = org
     with _org_change(ctx) as session:
         if rol is Rol.GEMEENTE:
@@ -165,9 +168,17 @@ def org_set(
                 peildatum=peildatum(datum),
                 wetten=rechten_wetten(ctx, wet),
             )
+            if signaalversie is not None:
+                _kies_versie(ctx, session, code, signaalversie, peildatum(datum))
         else:
             organisaties.set_zorgpartij(session, rol, code, oin=oin, mail=mail)
     click.echo(f"{rol} {code} gewijzigd")
+
+
+def _kies_versie(ctx: Context, session: Session, code: str, versie: int, d: date) -> None:
+    aan = ctx.settings.zorginformatie
+    nieuw = signalen.kies_versie(session.connection(), code, versie, d, zorginformatie=aan)
+    click.echo(f"signaalversie {versie}: de run voor {d.isoformat()} geeft {nieuw} nieuwe signalen")
 
 
 @org.command("remove")

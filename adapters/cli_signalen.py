@@ -18,7 +18,7 @@ from adapters.cli import (
 )
 from adapters.files.signaalbestanden import schrijf_signalen, schrijf_tellingen
 from adapters.mail import send_pending
-from store import bestandsversie, organisaties, signaalinzage, wetten
+from store import organisaties, signaalinzage, wetten
 from store.rollen import Rol, Wet
 from store.signalen import RunGeweigerd, run
 
@@ -46,7 +46,13 @@ def _organisatie_id(ctx: Context, code: str) -> int:
 def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
     """Vergelijk het register met de lopende abonnementen en maak de signalen van de dag."""
     try:
-        res = run(ctx.engine, peildatum(datum), forceer=forceer, wetten=wetten.actief(ctx.settings))
+        res = run(
+            ctx.engine,
+            peildatum(datum),
+            forceer=forceer,
+            zorginformatie=ctx.settings.zorginformatie,
+            wetten=wetten.actief(ctx.settings),
+        )
     except RunGeweigerd as exc:
         raise Afgekeurd(str(exc)) from None
     d = res.peildatum.isoformat()
@@ -74,12 +80,12 @@ def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
 def signalen_export(ctx: Context, code: str, wet: str, datum: Any) -> None:
     """Schrijf het signaalbestand van die dag naar stdout (niets als er geen is)."""
     gekozen = actieve_wet(ctx, wet)
-    org_id = _organisatie_id(ctx, code)
-    with ctx.engine.connect() as conn:
-        versie = bestandsversie.versie(conn, org_id, gekozen)
-    rows = signaalinzage.dag(ctx.engine, org_id, gekozen, peildatum(datum))
+    org_id, d = _organisatie_id(ctx, code), peildatum(datum)
+    rows = signaalinzage.dag(ctx.engine, org_id, gekozen, d)
     first = next(rows, None)
     if first is not None:
+        with ctx.engine.connect() as conn:
+            versie = signaalinzage.bestandsversie(conn, org_id, gekozen, d)
         schrijf_signalen([first, *rows], sys.stdout, versie)
 
 

@@ -6,6 +6,10 @@ population: a few large, many small); about 10% of subscribed BSNs in the regist
 same engine. Targets: first run <= 2x floor, a second run with nothing changed <= 1x, a run after
 1% of the register changed <= 1x, peak memory of the run process < 500 MB.
 
+Doorontwikkeling 2023 (issue 15): 300,000 zorgkantoor rows and 100,000 zorgaanbieder rows for
+register BSNs (scaled with --register), and after the version 1 runs the same three runs again
+from nothing with every gemeente on signal version 2 (first run target <= 2x the same floor).
+
     .venv/bin/python -m bench.signalen [--subscriptions 1500000] [--register 450000]
 """
 
@@ -94,7 +98,44 @@ def setup(url: str, register_size: int, subscriptions: int) -> None:
         for n in range(subscriptions)
     )
     _insert_subscriptions(engine, rows)
+    _insert_zorg(engine, rng, in_register)
+    _analyze(engine)
     engine.dispose()
+
+
+LEVERINGSVORMEN = ("2", "4", "5", "7", "8", "9")
+
+
+def _periode(rng: random.Random) -> tuple[date, date | None]:
+    start = D + timedelta(days=rng.randrange(-900, 120))
+    eind = start + timedelta(days=rng.randrange(30, 700)) if rng.random() < 0.3 else None
+    return start, eind
+
+
+def _zorg_rows(rng: random.Random, bsns: list[str], n: int, kantoor: bool) -> list[tuple[Any, ...]]:
+    """n rows with distinct keys for these BSNs (2 rows per BSN on average for zorgkantoren)."""
+    rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    while len(rows) < n:
+        bsn, org = rng.choice(bsns), rng.randrange(1, 11)
+        start, eind = _periode(rng)
+        vorm = (rng.choice(LEVERINGSVORMEN),) if kantoor else ()
+        rows[(bsn, org, *vorm, start)] = (bsn, org, *vorm, start, eind, 1)
+    return list(rows.values())
+
+
+def _insert_zorg(engine: Engine, rng: random.Random, in_register: list[str]) -> None:
+    scale = len(in_register) / 450_000
+    clients = rng.sample(in_register, int(len(in_register) * 0.35))
+    kantoor = _zorg_rows(rng, clients, int(300_000 * scale), kantoor=True)
+    aanbieder = _zorg_rows(rng, clients, int(100_000 * scale), kantoor=False)
+    common = ("startdatum", "einddatum", "load_id")
+    with engine.begin() as conn:
+        met_vorm = ("bsn", "organisatie_id", "leveringsvorm", *common)
+        for n in range(0, len(kantoor), BATCH):
+            bulk_insert(conn, "zorgkantoor_levering", met_vorm, kantoor[n : n + BATCH])
+        zonder = ("bsn", "organisatie_id", *common)
+        for n in range(0, len(aanbieder), BATCH):
+            bulk_insert(conn, "zorgaanbieder_levering", zonder, aanbieder[n : n + BATCH])
 
 
 def _subscription(
@@ -131,6 +172,9 @@ def _insert_subscriptions(engine: Engine, rows: Iterator[tuple[Any, ...]]) -> No
                 bulk_insert(conn, "abonnement", columns, batch)
                 batch.clear()
         bulk_insert(conn, "abonnement", columns, batch)
+
+
+def _analyze(engine: Engine) -> None:
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("ANALYZE"))
@@ -179,27 +223,47 @@ def _change_one_percent(engine: Engine, register_size: int) -> None:
     assert load_feed(engine, regels, initieel=False, bestandsnaam="1pct").geaccepteerd
 
 
+_SIGNAL_TABLES = (
+    "signaal_leveringsvorm",
+    "signaal",
+    "signaal_geheugen",
+    "signaal_bestand",
+    "signaal_run",
+    "mail_uitgaand",
+)
+
+
+def _series(engine: Engine, register_size: int, start: date) -> dict[str, Any]:
+    """First run, a second with nothing changed, one after 1% of the register changed."""
+    first, n_first = _timed_run(engine, start)
+    second, n_second = _timed_run(engine, start + timedelta(days=1))
+    _change_one_percent(engine, register_size)
+    changed, n_changed = _timed_run(engine, start + timedelta(days=2))
+    signals = [n_first, n_second, n_changed]
+    return {"first": first, "second": second, "changed": changed, "signals": signals}
+
+
+def _to_version_2(engine: Engine) -> None:
+    """Forget every run (as if the service started today) and put every gemeente on v2."""
+    with engine.begin() as conn:
+        for table in _SIGNAL_TABLES:
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        conn.exec_driver_sql("UPDATE organisatie SET signaalversie = 2")
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+
+
 def runs(url: str, register_size: int) -> None:
     """The measured part, in a process of its own (its peak RSS is the run's)."""
     engine = _engine(url)
     floors = [floor(engine) for _ in range(3)]
-    first, n_first = _timed_run(engine, D)
-    second, n_second = _timed_run(engine, D + timedelta(days=1))
-    _change_one_percent(engine, register_size)
-    changed, n_changed = _timed_run(engine, D + timedelta(days=2))
+    v1 = _series(engine, register_size, D)
+    _to_version_2(engine)
+    v2 = _series(engine, register_size, D + timedelta(days=10))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {
-                "floor": sorted(floors)[1],
-                "first": first,
-                "second": second,
-                "changed": changed,
-                "signals": [n_first, n_second, n_changed],
-                "peak_rss_mb": peak,
-            }
-        )
-    )
+    result = {"floor": sorted(floors)[1], **v1, "v2": v2, "peak_rss_mb": peak}
+    print(json.dumps(result))
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -228,14 +292,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     return report
 
 
-def _ratios(m: dict[str, Any]) -> dict[str, Any]:
-    return {
+def _ratios(m: dict[str, Any], floor_s: float | None = None) -> dict[str, Any]:
+    base = m["floor"] if floor_s is None else floor_s
+    out = {
         **{k: round(v, 2) for k, v in m.items() if isinstance(v, float)},
         "signals": m["signals"],
-        "first_ratio": round(m["first"] / m["floor"], 2),
-        "second_ratio": round(m["second"] / m["floor"], 2),
-        "changed_ratio": round(m["changed"] / m["floor"], 2),
+        "first_ratio": round(m["first"] / base, 2),
+        "second_ratio": round(m["second"] / base, 2),
+        "changed_ratio": round(m["changed"] / base, 2),
     }
+    if "v2" in m:
+        out["v2"] = _ratios(m["v2"], base)
+    return out
 
 
 def _print(report: dict[str, Any]) -> None:
@@ -246,13 +314,16 @@ def _print(report: dict[str, Any]) -> None:
     print(f"{'engine':<11}{'floor s':>8}{'first':>14}{'second':>14}{'1% changed':>14}{'RSS MB':>8}")
     for name in ENGINES:
         r = report[name]
-        print(
-            f"{name:<11}{r['floor']:>8}{r['first']:>7} ({r['first_ratio']:>4}x)"
-            f"{r['second']:>7} ({r['second_ratio']:>4}x)"
-            f"{r['changed']:>7} ({r['changed_ratio']:>4}x)"
-            f"{r['peak_rss_mb']:>8}"
-        )
-    print("signals made (first, second, 1% changed):", {n: report[n]["signals"] for n in ENGINES})
+        for label, series in ((name, r), ("  v2", r["v2"])):
+            print(
+                f"{label:<11}{r['floor'] if series is r else '':>8}"
+                f"{series['first']:>7} ({series['first_ratio']:>4}x)"
+                f"{series['second']:>7} ({series['second_ratio']:>4}x)"
+                f"{series['changed']:>7} ({series['changed_ratio']:>4}x)"
+                f"{r['peak_rss_mb'] if series is r else '':>8}"
+            )
+    signals = {n: (report[n]["signals"], report[n]["v2"]["signals"]) for n in ENGINES}
+    print("signals made (first, second, 1% changed), v1 and v2:", signals)
 
 
 if __name__ == "__main__":

@@ -127,6 +127,17 @@ class Situatie:
         return any(code in VERBLIJF for code in self.zorg.codes)
 
 
+# The features a rule's condition reads, by name, so that a set-based form (store/advies_sql.py)
+# evaluates the same table: a Regel's `kenmerken` are (feature, value) pairs that must all hold.
+KENMERKEN: dict[str, Callable[[Situatie], object]] = {
+    "registerrecord": lambda s: s.indicatie is not None,
+    "status": lambda s: s.indicatie.wlz_status if s.indicatie else None,
+    "beeindigd": Situatie.beeindigd,
+    "leveringsvorm": lambda s: bool(s.zorg.leveringsvormen),
+    "verblijf": Situatie.verblijf,
+}
+
+
 @dataclass(frozen=True)
 class Regel:
     regel: str
@@ -135,6 +146,7 @@ class Regel:
     toelichting: str  # "{wet}" the wet's name; "{per}" the perDatum (A6, A7)
     geldt: Callable[[Situatie], bool]
     per_codes: frozenset[str] | None = None  # perDatum from these codes; None: no perDatum
+    kenmerken: tuple[tuple[str, object], ...] = ()  # the condition as features (see above)
 
     def tekst(self, wet: str, per: str = "perDatum") -> str:
         return self.toelichting.format(wet=WETTEN[wet], per=per)
@@ -148,6 +160,7 @@ REGELS: tuple[Regel, ...] = (
         Waarde.NEE,
         "Geen Wlz-indicatie bekend: " + _BLIJFT,
         lambda s: s.indicatie is None,
+        kenmerken=(("registerrecord", False),),
     ),
     Regel(
         "A2",
@@ -155,6 +168,7 @@ REGELS: tuple[Regel, ...] = (
         Waarde.NEE,
         "Geen recht op Wlz-zorg (Wlz-status Nee): " + _BLIJFT,
         lambda s: s.status("Nee"),
+        kenmerken=(("status", "Nee"),),
     ),
     Regel(
         "A3",
@@ -162,6 +176,7 @@ REGELS: tuple[Regel, ...] = (
         Waarde.NEE,
         "De Wlz-indicatie is beëindigd: " + _BLIJFT,
         lambda s: s.beeindigd(),
+        kenmerken=(("beeindigd", True),),
     ),
     Regel(
         "A4",
@@ -170,6 +185,7 @@ REGELS: tuple[Regel, ...] = (
         "Het CIZ weet niet of de Wlz-indicatie wordt gebruikt: vraag eerst bij de cliënt of "
         "het zorgkantoor na of de Wlz voorliggend is aan de {wet}.",
         lambda s: s.status("Onbekend"),
+        kenmerken=(("status", "Onbekend"),),
     ),
     Regel(
         "A5",
@@ -178,6 +194,7 @@ REGELS: tuple[Regel, ...] = (
         "Recht op Wlz-zorg, maar er is nog geen leveringsvorm gekozen of geleverd: vraag na of "
         "en per wanneer de Wlz voorliggend wordt aan de {wet}.",
         lambda s: s.status("Ja") and not s.zorg.leveringsvormen,
+        kenmerken=(("status", "Ja"), ("leveringsvorm", False)),
     ),
     Regel(
         "A6",
@@ -187,6 +204,7 @@ REGELS: tuple[Regel, ...] = (
         "dus de voorziening op grond van de {wet} stopt per die datum.",
         lambda s: s.status("Ja") and s.verblijf(),
         per_codes=VERBLIJF,
+        kenmerken=(("status", "Ja"), ("verblijf", True)),
     ),
     Regel(
         "A7",
@@ -197,6 +215,7 @@ REGELS: tuple[Regel, ...] = (
         "bij de gemeente.",
         lambda s: s.status("Ja") and not s.verblijf(),
         per_codes=frozenset(),  # every leveringsvorm counts
+        kenmerken=(("status", "Ja"), ("verblijf", False)),
     ),
 )
 
@@ -236,6 +255,16 @@ def advies(situatie: Situatie, wet: str) -> Advies:
             tekst = regel.tekst(wet, per.strftime("%d-%m-%Y") if per else "")
             return Advies(regel.advies, regel.regel, VERSIE, tekst, per)
     raise GeenRegel(f"geen adviesregel van versie {VERSIE} is van toepassing")
+
+
+def herbouw(waarde: str, regel: str, versie: str, wet: str, per: date | None) -> Advies:
+    """An advies as stored (a signal keeps waarde, regel, versie and perDatum): the toelichting
+    is rebuilt from that version's table, which never changes."""
+    if versie != VERSIE:
+        raise GeenRegel(f"adviesregels versie {versie} zijn niet bekend")
+    tabel = next(r for r in REGELS if r.regel == regel)
+    tekst = tabel.tekst(wet, per.strftime("%d-%m-%Y") if per else "")
+    return Advies(Waarde(waarde), regel, versie, tekst, per)
 
 
 def regeltabel() -> dict[str, object]:

@@ -9,9 +9,9 @@ What goes, for a peildatum D and periods in months:
   aanlevering ended (a reminder of a lapse still open stays: it stops a second reminder).
 
 What stays: the runs (signaal_run: no personal data; they keep a completed day final and the
-replay order), and the subscriptions with their memory of what was signalled (abonnement.
-gesignaleerd_*), which is all that the rules of the nightly run read: they never read an old
-signal. Unsent mails stay too.
+replay order), and the subscriptions with their memory of what was signalled (signaal_geheugen),
+which is all that the rules of the nightly run read: they never read an old signal. Unsent
+mails stay too.
 
 Each table is purged in batches, each its own short transaction, so that the registertoets's
 audit inserts (on SQLite: every writer) wait for one batch at most. A purge that is stopped
@@ -33,7 +33,13 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from store.auditrapport import dag_begin
 from store.models import Aanlevering, AuditRegistertoets, Organisatie
-from store.models_signalen import MailUitgaand, Signaal, SignaalBestand, SignaalRun
+from store.models_signalen import (
+    MailUitgaand,
+    Signaal,
+    SignaalBestand,
+    SignaalLeveringsvorm,
+    SignaalRun,
+)
 
 BATCH = 5_000
 AFGELEVERD = "afgeleverd"
@@ -145,6 +151,20 @@ def _by_id(table: Any, where: ColumnElement[bool], size: int) -> Callable[[Conne
     return lambda conn: int(conn.execute(statement).rowcount)
 
 
+def _signals(voor: date, size: int) -> Callable[[Connection], int]:
+    """Up to `size` signals before the date, the lowest ids first, with their leveringsvormen."""
+    s, lv = Signaal, SignaalLeveringsvorm
+    ids = select(s.id).where(s.peildatum < voor).order_by(s.id).limit(size)
+    children = delete(lv).where(lv.signaal_id.in_(ids))
+    parents = delete(s).where(s.id.in_(ids))
+
+    def batch(conn: Connection) -> int:
+        conn.execute(children)
+        return int(conn.execute(parents).rowcount)
+
+    return batch
+
+
 def _purge_audit(engine: Engine, voor: date, size: int) -> int:
     """Per organisation, along the (organisatie_id, tijdstip) index."""
     with engine.connect() as conn:
@@ -175,7 +195,7 @@ def _purge(engine: Engine, g: Grenzen, size: int) -> Opschoning:
     # Files first: a purge stopped in between leaves signals without a listed file (invisible
     # to the gemeente), never a listed file without its signals.
     bestanden = _purge_files(engine, g.signalen)
-    signalen = _in_batches(engine, _by_id(Signaal, Signaal.peildatum < g.signalen, size), size)
+    signalen = _in_batches(engine, _signals(g.signalen, size), size)
     mails = _in_batches(engine, _by_id(MailUitgaand, _mails_due(g.signalen), size), size)
     return Opschoning(g, audit, signalen, bestanden, mails, controle=False)
 

@@ -61,6 +61,8 @@ class Organisatie(Base):
     mail: Mapped[str | None] = mapped_column(String(254))
     actief: Mapped[bool] = mapped_column(Boolean, default=True)
     aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The Wmo signal file version a gemeente chose (1 or 2; store/signaalversie.py).
+    signaalversie: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class OrganisatieToken(Base):
@@ -161,13 +163,8 @@ class Abonnement(Base):
     organisatie_id: Mapped[int] = mapped_column(Integer, index=True)
     ib_creatiedatum: Mapped[date] = mapped_column(Date)
     ib_mutatiedatum: Mapped[date] = mapped_column(Date)
-    # What the nightly run last signalled for this subscription (store/signalen.py); it goes
-    # with the subscription, so a client delivered again later gets a first signal again.
-    gesignaleerd_status: Mapped[str | None] = mapped_column(String(8))
-    gesignaleerd_afgiftedatum: Mapped[date | None] = mapped_column(Date)
-    gesignaleerd_ingangsdatum: Mapped[date | None] = mapped_column(Date)
-    gesignaleerd_einddatum: Mapped[date | None] = mapped_column(Date)
-    gesignaleerd_op: Mapped[date | None] = mapped_column(Date)
+    # What the nightly run last signalled for it lives in signaal_geheugen (same key), and
+    # every path that removes a subscription removes that too.
 
 
 class Aanlevering(Base):

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -60,6 +61,57 @@ class Signaal(Base):
     vorige_afgiftedatum: Mapped[date | None] = mapped_column(Date)
     vorige_ingangsdatum: Mapped[date | None] = mapped_column(Date)
     vorige_einddatum: Mapped[date | None] = mapped_column(Date)
+    # The zorg information and advies as they were at creation (doorontwikkeling-2023.md
+    # section 6; NULL when SAMENLOOP_ZORGINFORMATIE is uit). The toelichting is not stored: a
+    # version's rule table never changes, so store/advies.py rebuilds it from regel, versie,
+    # wet and per_datum. The leveringsvormen are rows of signaal_leveringsvorm.
+    startdatum_zorg: Mapped[date | None] = mapped_column(Date)
+    bron_startdatum_zorg: Mapped[str | None] = mapped_column(String(16))
+    advies: Mapped[str | None] = mapped_column(String(10))
+    advies_regel: Mapped[str | None] = mapped_column(String(4))
+    advies_versie: Mapped[str | None] = mapped_column(String(10))
+    advies_per: Mapped[date | None] = mapped_column(Date)
+    # The set of leveringsvorm codes as a bit mask (bit n: code n), for the version 2 comparison.
+    leveringsvorm_codes: Mapped[int | None] = mapped_column(Integer)
+
+
+class SignaalLeveringsvorm(Base):
+    """A toewijzing not ended on the signal's peildatum, as it was then (section 2)."""
+
+    __tablename__ = "signaal_leveringsvorm"
+    # The signal first: read per signal; then the zorgkantoor row's own key.
+    __table_args__ = (PrimaryKeyConstraint("signaal_id", "organisatie_id", "code", "startdatum"),)
+    signaal_id: Mapped[int] = mapped_column(BigId)
+    organisatie_id: Mapped[int] = mapped_column(Integer)  # the zorgkantoor
+    code: Mapped[str] = mapped_column(String(2))
+    startdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+
+
+class SignaalGeheugen(Base):
+    """What the nightly run last signalled per subscription (beslisregels section 4).
+
+    Keyed like abonnement (bsn first, for the nightly join) and narrow on purpose: the run
+    writes it by one upsert from the day's signals instead of updating wide subscription rows
+    (on PostgreSQL that update wrote a full page image to the WAL for most touched pages). It goes
+    when its subscription goes: every delete of abonnement rows deletes the same keys here.
+    """
+
+    __tablename__ = "signaal_geheugen"
+    __table_args__ = (PrimaryKeyConstraint("bsn", "wet", "gemeentecode"),)
+    bsn: Mapped[str] = mapped_column(String(9))
+    wet: Mapped[str] = mapped_column(String(8))
+    gemeentecode: Mapped[str] = mapped_column(String(4))
+    wlz_status: Mapped[str] = mapped_column(String(8))
+    afgiftedatum: Mapped[date] = mapped_column(Date)
+    ingangsdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    gesignaleerd_op: Mapped[date] = mapped_column(Date)
+    # The rest of the version 2 state (doorontwikkeling section 6) of the last signal.
+    leveringsvorm_codes: Mapped[int | None] = mapped_column(Integer)
+    startdatum_zorg: Mapped[date | None] = mapped_column(Date)
+    advies: Mapped[str | None] = mapped_column(String(10))
+    advies_per: Mapped[date | None] = mapped_column(Date)
 
 
 class SignaalBestand(Base):
@@ -70,6 +122,7 @@ class SignaalBestand(Base):
     wet: Mapped[str] = mapped_column(String(8), primary_key=True)
     peildatum: Mapped[date] = mapped_column(Date, primary_key=True)
     aantal: Mapped[int] = mapped_column(Integer)
+    versie: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # of its columns
 
 
 class MailUitgaand(Base):

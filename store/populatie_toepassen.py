@@ -111,17 +111,22 @@ _UPSERT = (
     + ") "
     + _BIJWERKEN
 )
-_WEG_GEEINDIGD = """DELETE FROM abonnement WHERE wet = :wet AND (gemeentecode, bsn) IN
+# Every delete of subscriptions first deletes their signal memory (same key): a client delivered
+# again later gets a first signal again (beslisregels section 4).
+_VERGEET = """DELETE FROM signaal_geheugen WHERE (bsn, wet, gemeentecode) IN
+  (SELECT bsn, wet, gemeentecode FROM abonnement WHERE {waar})"""
+_GEEINDIGD = """wet = :wet AND (gemeentecode, bsn) IN
   (SELECT s.gemeentecode, s.bsn FROM {bron} s WHERE s.einddatum <= :peil)"""
-_WEG_NIET_IN_BESTAND = """DELETE FROM abonnement WHERE wet = :wet AND organisatie_id = :org
+_WEG_GEEINDIGD = "DELETE FROM abonnement WHERE " + _GEEINDIGD  # noqa: S608 (constants)
+_NIET_IN_BESTAND = """wet = :wet AND organisatie_id = :org
   AND NOT EXISTS (SELECT 1 FROM aanlevering_staging s
     WHERE s.gemeentecode = abonnement.gemeentecode AND s.bsn = abonnement.bsn)"""
+_WEG_NIET_IN_BESTAND = "DELETE FROM abonnement WHERE " + _NIET_IN_BESTAND  # noqa: S608 (constants)
 # Without it, the NOT EXISTS above scans every staged line for every subscription of the
 # sender: quadratic (9,000 lines of an initial upload took 6 s on SQLite, 10 s on PostgreSQL).
 _SLEUTEL_INDEX = f"CREATE INDEX ix_{STAGING}_sleutel ON {STAGING} (gemeentecode, bsn)"
-_WEG_EINDDATUM = (
-    "DELETE FROM abonnement WHERE wet = :wet AND organisatie_id = :org AND einddatum <= :peil"
-)
+_EINDDATUM = "wet = :wet AND organisatie_id = :org AND einddatum <= :peil"
+_WEG_EINDDATUM = "DELETE FROM abonnement WHERE " + _EINDDATUM  # noqa: S608 (constants)
 # The sender's population and what of it has reached its einddatum, in one pass over it.
 _POPULATIE = """SELECT COUNT(*), SUM(CASE WHEN einddatum <= :peil THEN 1 ELSE 0 END)
   FROM abonnement WHERE wet = :wet AND organisatie_id = :org"""
@@ -140,6 +145,8 @@ _ALLES_PG = (
     + _MET_BESTAAND
     + """),
 weg AS (DELETE FROM abonnement WHERE wet = :wet AND (gemeentecode, bsn) IN
+  (SELECT gemeentecode, bsn FROM j WHERE geeindigd AND NOT nieuw)),
+vergeet AS (DELETE FROM signaal_geheugen WHERE wet = :wet AND (gemeentecode, bsn) IN
   (SELECT gemeentecode, bsn FROM j WHERE geeindigd AND NOT nieuw)),
 nieuw AS ("""
     + _KOLOMMEN
@@ -330,6 +337,7 @@ def pas_toe(conn: Connection, p: dict[str, object], bron: str = STAGING) -> Tell
     new or changed is upserted (unchanged lines are not written)."""
     telling = Telling().plus(sql(conn, _TELLING.format(bron=bron), p).one())
     if telling.geeindigd:
+        sql(conn, _VERGEET.format(waar=_GEEINDIGD.format(bron=bron)), p)
         sql(conn, _WEG_GEEINDIGD.format(bron=bron), p)
     if telling.nieuw or telling.gewijzigd:
         sql(conn, _UPSERT.format(bron=bron), p)
@@ -347,10 +355,13 @@ def aantallen(conn: Connection, p: dict[str, object], t: Telling, *, initieel: b
     }
     if initieel:
         conn.exec_driver_sql(_SLEUTEL_INDEX)
+        sql(conn, _VERGEET.format(waar=_NIET_IN_BESTAND), p)
         weg = sql(conn, _WEG_NIET_IN_BESTAND, p).rowcount
         return Aantallen(**common, beeindigd=t.geeindigd, verwijderd=weg)
     totaal, einde = (int(v or 0) for v in sql(conn, _POPULATIE, p).one())
-    weg = sql(conn, _WEG_EINDDATUM, p).rowcount if einde else 0  # a second pass only then
+    if einde:  # a second pass only then
+        sql(conn, _VERGEET.format(waar=_EINDDATUM), p)
+    weg = sql(conn, _WEG_EINDDATUM, p).rowcount if einde else 0
     return Aantallen(
         **common, beeindigd=t.geeindigd + weg, niet_in_bestand=totaal - einde - bewaard
     )

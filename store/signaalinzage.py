@@ -7,14 +7,30 @@ signals addressed to it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, func, select
 
+from store.advies import Advies, Leveringsvorm, Zorginformatie, herbouw, omschrijvingen
 from store.models import Organisatie
-from store.models_signalen import Signaal, SignaalBestand
+from store.models_signalen import Signaal, SignaalBestand, SignaalLeveringsvorm
+
+
+@dataclass(frozen=True)
+class SignaalZorg:
+    """The zorg information and advies stored with a signal (doorontwikkeling section 6)."""
+
+    leveringsvormen: tuple[Leveringsvorm, ...]
+    startdatum_zorg: date | None
+    bron: str | None
+    advies: Advies | None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Each code once, at its first place (the version 2 file's `Leveringsvormen`)."""
+        return Zorginformatie(self.leveringsvormen).codes
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,7 @@ class SignaalRij:
     vorige_afgiftedatum: date | None
     vorige_ingangsdatum: date | None
     vorige_einddatum: date | None
+    zorg: SignaalZorg | None = None  # None: stored without (SAMENLOOP_ZORGINFORMATIE uit)
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,8 @@ def _rows_query(organisatie_id: int, wet: str, peildatum: date) -> Select[*tuple
             s.vorige_afgiftedatum,
             s.vorige_ingangsdatum,
             s.vorige_einddatum,
+            s.wet,
+            *_ZORG,
         )
         .join(Organisatie, Organisatie.id == s.organisatie_id)
         .where(s.organisatie_id == organisatie_id, s.wet == wet, s.peildatum == peildatum)
@@ -66,12 +85,53 @@ def _rows_query(organisatie_id: int, wet: str, peildatum: date) -> Select[*tuple
     )
 
 
+_ZORG = (
+    Signaal.startdatum_zorg,
+    Signaal.bron_startdatum_zorg,
+    Signaal.advies,
+    Signaal.advies_regel,
+    Signaal.advies_versie,
+    Signaal.advies_per,
+)
+_Vormen = dict[int, list[Leveringsvorm]]
+
+
+def _vormen(conn: Connection, ids: Select[Any]) -> _Vormen:
+    """The stored leveringsvormen of these signals, per signal in the order of section 2."""
+    lv = SignaalLeveringsvorm
+    query = select(lv.signaal_id, lv.code, lv.startdatum, lv.einddatum)
+    namen = omschrijvingen()
+    per: _Vormen = {}
+    for sid, code, start, eind in conn.execute(query.where(lv.signaal_id.in_(ids))):
+        per.setdefault(sid, []).append(Leveringsvorm(code, namen.get(code, ""), start, eind))
+    for vormen in per.values():
+        vormen.sort(key=lambda v: (v.startdatum, v.code, v.einddatum or date.max))
+    return per
+
+
+def _rij(row: Any, vormen: _Vormen) -> SignaalRij:
+    *signaal, wet, start, bron, waarde, regel, versie, per = row
+    zorg = None
+    if versie is not None:
+        advies = herbouw(waarde, regel, versie, wet, per)
+        zorg = SignaalZorg(tuple(vormen.get(row[0], ())), start, bron, advies)
+    return replace(SignaalRij(*signaal), zorg=zorg)
+
+
+def _ids(organisatie_id: int, wet: str, peildatum: date) -> Select[Any]:
+    s = Signaal
+    return select(s.id).where(
+        s.organisatie_id == organisatie_id, s.wet == wet, s.peildatum == peildatum
+    )
+
+
 def dag(engine: Engine, organisatie_id: int, wet: str, peildatum: date) -> Iterator[SignaalRij]:
     """Every signal of one file, in file order (streamed)."""
     with engine.connect() as conn:
+        vormen = _vormen(conn, _ids(organisatie_id, wet, peildatum))
         query = _rows_query(organisatie_id, wet, peildatum)
         for row in conn.execution_options(yield_per=5000).execute(query):
-            yield SignaalRij(*row)
+            yield _rij(row, vormen)
 
 
 def pagina(
@@ -79,8 +139,19 @@ def pagina(
 ) -> list[SignaalRij]:
     """Up to `aantal` signals of a day after signal id `na` (keyset paging, stable)."""
     query = _rows_query(organisatie_id, wet, peildatum).where(Signaal.id > na)
-    query = query.order_by(None).order_by(Signaal.id).limit(aantal)
-    return [SignaalRij(*row) for row in conn.execute(query)]
+    rows = conn.execute(query.order_by(None).order_by(Signaal.id).limit(aantal)).all()
+    ids = select(Signaal.id).where(Signaal.id.in_([row[0] for row in rows]))
+    vormen = _vormen(conn, ids) if rows else {}
+    return [_rij(row, vormen) for row in rows]
+
+
+def bestandsversie(conn: Connection, organisatie_id: int, wet: str, peildatum: date) -> int:
+    """The version of the columns the day's file was published with (1 when there is none)."""
+    b = SignaalBestand
+    query = select(b.versie).where(
+        b.organisatie_id == organisatie_id, b.wet == wet, b.peildatum == peildatum
+    )
+    return int(conn.execute(query).scalar_one_or_none() or 1)
 
 
 def dagen(conn: Connection, organisatie_id: int, wet: str) -> list[tuple[date, int]]:

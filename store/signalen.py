@@ -2,8 +2,9 @@
 
 Everything of a run happens in one transaction (a killed run leaves nothing behind, and the
 rerun ends where an uninterrupted run would): remove the subscriptions whose einddatum has been
-reached, create the signals by one INSERT ... SELECT over the join of population and register,
-remember what was signalled, queue the mails, and record the run. A lock in the database lets
+reached, create the signals by one INSERT ... SELECT over the join of population and register
+(with the memory of what was signalled LEFT JOINed), remember what was signalled (one upsert
+into signaal_geheugen), queue the mails, and record the run. A lock in the database lets
 only one run proceed; a completed run for D is final.
 """
 
@@ -17,33 +18,49 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Date,
     Engine,
-    Select,
     and_,
-    case,
     delete,
     func,
     insert,
-    literal,
     or_,
     select,
+    tuple_,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from store.db import JOB
-from store.models import Abonnement, WlzRegister
-from store.models_signalen import Signaal, SignaalBestand, SignaalRun
-from store.rollen import Wet
+from store.models import Abonnement, Organisatie
+from store.models_signalen import (
+    Signaal,
+    SignaalBestand,
+    SignaalGeheugen,
+    SignaalLeveringsvorm,
+    SignaalRun,
+)
+from store.models_zorg import ZorgkantoorLevering
+from store.rollen import Rol, Wet
+from store.signaalregels import (
+    SIGNAAL_COLUMNS,
+    STATE,
+    VERSIE_2,
+    Zorg,
+    signal_query,
+    zorgwissel_query,
+)
+from store.signaalversie import versie_sql
 from store.uitgaand import queue_run_mails
 
-EERSTE = "eerste"
-GEWIJZIGD = "gewijzigd"
-SIGNALEERBAAR = ("Ja", "Onbekend")
 _LOCK_KEY = 0x5A4D_4C4F  # one advisory lock for the nightly run on PostgreSQL
-_STATE = ("wlz_status", "afgiftedatum", "ingangsdatum", "einddatum")
+_REMEMBERED = ("bsn", "wet", "gemeentecode", *STATE, "peildatum", *VERSIE_2)
+
+
+class GemeenteOnbekend(Exception):
+    """No gemeente with that code is registered."""
 
 
 class RunGeweigerd(Exception):
@@ -84,107 +101,71 @@ def _check_order(conn: Connection, peildatum: date, forceer: bool) -> None:
         )
 
 
+def _ended(peildatum: date, wetten: Collection[str]) -> ColumnElement[bool]:
+    a = Abonnement
+    return and_(a.einddatum.is_not(None), a.einddatum <= peildatum, a.wet.in_(wetten))
+
+
 def _remove_ended(conn: Connection, peildatum: date, wetten: Collection[str]) -> int:
-    """A subscription goes on the day its einddatum is reached (with its signal memory)."""
-    result = conn.execute(
-        delete(Abonnement).where(
-            Abonnement.einddatum.is_not(None),
-            Abonnement.einddatum <= peildatum,
-            Abonnement.wet.in_(wetten),
-        )
-    )
+    """A subscription goes on the day its einddatum is reached, and its signal memory first."""
+    a, g = Abonnement, SignaalGeheugen
+    keys = select(a.bsn, a.wet, a.gemeentecode).where(_ended(peildatum, wetten))
+    conn.execute(delete(g).where(tuple_(g.bsn, g.wet, g.gemeentecode).in_(keys)))
+    result = conn.execute(delete(a).where(_ended(peildatum, wetten)))
     return int(result.rowcount or 0)
 
 
-_MEMORY = {
-    "wlz_status": Abonnement.gesignaleerd_status,
-    "afgiftedatum": Abonnement.gesignaleerd_afgiftedatum,
-    "ingangsdatum": Abonnement.gesignaleerd_ingangsdatum,
-    "einddatum": Abonnement.gesignaleerd_einddatum,
-}
+def _create_signals(conn: Connection, peildatum: date, zorg: Zorg, wetten: Collection[str]) -> int:
+    """Insert the day's signals (and, with the zorg information, their leveringsvormen);
+    returns how many (rowcount is not reliable for an INSERT ... SELECT on every driver)."""
+    query = signal_query(peildatum, zorg, wetten)
+    conn.execute(insert(Signaal).from_select(list(SIGNAAL_COLUMNS), query))
+    if zorg.bronnen is not None:
+        _store_leveringsvormen(conn, peildatum)
+    count = select(func.count()).where(Signaal.peildatum == peildatum)
+    return int(conn.execute(count).scalar_one())
 
 
-def _changed() -> ColumnElement[bool]:
-    return or_(*(getattr(WlzRegister, c).is_distinct_from(m) for c, m in _MEMORY.items()))
-
-
-def _rule(peildatum: date, wetten: Collection[str]) -> ColumnElement[bool]:
-    """Lopend on D (beslisregels 3) and rule 1 or 2 (section 4), on the old memory."""
-    a, r = Abonnement, WlzRegister
-    lopend = and_(
-        or_(a.ingangsdatum.is_(None), a.ingangsdatum <= peildatum),
-        or_(a.einddatum.is_(None), a.einddatum > peildatum),
+def _store_leveringsvormen(conn: Connection, peildatum: date) -> None:
+    """Every toewijzing not ended on D of each of the day's signals (section 2), as it is now."""
+    s, z = Signaal, ZorgkantoorLevering
+    rows = (
+        select(s.id, z.organisatie_id, z.leveringsvorm, z.startdatum, z.einddatum)
+        .join_from(s, z, z.bsn == s.bsn)
+        .where(s.peildatum == peildatum, or_(z.einddatum.is_(None), z.einddatum > peildatum))
     )
-    never = a.gesignaleerd_op.is_(None)
-    return and_(
-        r.bsn == a.bsn,
-        a.wet.in_(wetten),
-        lopend,
-        or_(and_(never, r.wlz_status.in_(SIGNALEERBAAR)), and_(~never, _changed())),
-    )
+    columns = ["signaal_id", "organisatie_id", "code", "startdatum", "einddatum"]
+    conn.execute(insert(SignaalLeveringsvorm).from_select(columns, rows))
 
 
-def _signal_query(peildatum: date, wetten: Collection[str]) -> Select[Any]:
-    a, r = Abonnement, WlzRegister
-    regel = case((a.gesignaleerd_op.is_(None), literal(EERSTE)), else_=literal(GEWIJZIGD))
-    return select(
-        literal(peildatum, Date),
-        a.wet,
-        a.gemeentecode,
-        a.bsn,
-        a.organisatie_id,
-        r.wlz_status,
-        r.afgiftedatum,
-        r.ingangsdatum,
-        r.einddatum,
-        regel,
-        *_MEMORY.values(),
-    ).where(_rule(peildatum, wetten))
+def _upsert(conn: Connection) -> Any:
+    """The dialect's INSERT with ON CONFLICT (both engines speak it)."""
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
-_SIGNAAL_COLUMNS = (
-    "peildatum",
-    "wet",
-    "gemeentecode",
-    "bsn",
-    "organisatie_id",
-    *_STATE,
-    "regel",
-    "vorige_status",
-    "vorige_afgiftedatum",
-    "vorige_ingangsdatum",
-    "vorige_einddatum",
-)
-
-
-def _create_signals(conn: Connection, peildatum: date, wetten: Collection[str]) -> None:
-    query = _signal_query(peildatum, wetten)
-    conn.execute(insert(Signaal).from_select(list(_SIGNAAL_COLUMNS), query))
-
-
-def _remember(conn: Connection, peildatum: date) -> int:
-    """Each subscription signalled today remembers the state just signalled (UPDATE ... FROM
-    the day's signals, by primary key); returns how many, which is the number of signals."""
-    a, s = Abonnement, Signaal
-    values = {m.key: getattr(s, c) for c, m in _MEMORY.items()}
-    result = conn.execute(
-        update(a)
-        .values(**values, gesignaleerd_op=peildatum)
-        .where(s.peildatum == peildatum, s.bsn == a.bsn, s.wet == a.wet)
-        .where(s.gemeentecode == a.gemeentecode)
-    )
-    return int(result.rowcount)
+def _remember(conn: Connection, peildatum: date) -> None:
+    """Each subscription signalled today remembers the state just signalled (the version 2
+    state too): one upsert from the day's signals into the narrow memory table."""
+    s, g = Signaal, SignaalGeheugen
+    columns = [c.replace("peildatum", "gesignaleerd_op") for c in _REMEMBERED]
+    day = select(*(getattr(s, c) for c in _REMEMBERED)).where(s.peildatum == peildatum)
+    stmt = _upsert(conn)(g).from_select(columns, day)
+    changed = {c: getattr(stmt.excluded, c) for c in columns[3:]}
+    conn.execute(stmt.on_conflict_do_update(index_elements=columns[:3], set_=changed))
 
 
 def _publish(conn: Connection, peildatum: date) -> int:
-    """Record the day's files: one per (aanleverende gemeente, wet) with signals."""
-    s = Signaal
+    """Record the day's files: one per (aanleverende gemeente, wet) with signals, each with
+    the version of its columns as of today (a later switch leaves it as it is)."""
+    s, o = Signaal, Organisatie
+    versie = versie_sql(s.wet, o.signaalversie)
     per_file = (
-        select(s.organisatie_id, s.wet, s.peildatum, func.count())
+        select(s.organisatie_id, s.wet, s.peildatum, func.count(), versie)
+        .join(o, o.id == s.organisatie_id)
         .where(s.peildatum == peildatum)
-        .group_by(s.organisatie_id, s.wet, s.peildatum)
+        .group_by(s.organisatie_id, s.wet, s.peildatum, o.signaalversie)
     )
-    columns = ["organisatie_id", "wet", "peildatum", "aantal"]
+    columns = ["organisatie_id", "wet", "peildatum", "aantal", "versie"]
     conn.execute(insert(SignaalBestand).from_select(columns, per_file))
     count = select(func.count()).where(SignaalBestand.peildatum == peildatum)
     return int(conn.execute(count).scalar_one())
@@ -206,15 +187,17 @@ def _record(conn: Connection, res: RunResultaat, began: datetime, forceer: bool,
     )
 
 
-def _run(conn: Connection, peildatum: date, forceer: bool, wetten: Collection[str]) -> RunResultaat:
+def _run(
+    conn: Connection, peildatum: date, forceer: bool, zorg: bool, wetten: Collection[str]
+) -> RunResultaat:
     began, clock = datetime.now(UTC), time.perf_counter()
     _lock(conn)
     if (done := _existing(conn, peildatum)) is not None:
         return done
     _check_order(conn, peildatum, forceer)
     verwijderd = _remove_ended(conn, peildatum, wetten)
-    _create_signals(conn, peildatum, wetten)
-    signalen = _remember(conn, peildatum)
+    signalen = _create_signals(conn, peildatum, Zorg.op(peildatum, zorg), wetten)
+    _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
     mails = queue_run_mails(conn, peildatum, wetten)
     res = RunResultaat(peildatum, True, signalen, bestanden, verwijderd, mails)
@@ -222,24 +205,48 @@ def _run(conn: Connection, peildatum: date, forceer: bool, wetten: Collection[st
     return res
 
 
+def zorgwissel(conn: Connection, organisatie_id: int, peildatum: date, zorg: bool) -> int:
+    """How many new signals the run for D gives when this gemeente switches its Wmo files to
+    version 2 (store/signaalregels.py); with the zorg information uit, only version 1 changes."""
+    query = zorgwissel_query(peildatum, organisatie_id, Zorg.op(peildatum, zorg))
+    return int(conn.execute(query).scalar_one())
+
+
+def kies_versie(
+    conn: Connection, code: str, versie: int, peildatum: date, *, zorginformatie: bool = True
+) -> int:
+    """Switch a gemeente's Wmo signal files to `versie` (1 or 2) from the next run on; returns
+    how many new signals switching to version 2 gives for the peildatum (0 for version 1: its
+    state is part of version 2's). Files already published keep their version."""
+    o = Organisatie
+    gemeente = and_(o.rol == str(Rol.GEMEENTE), o.code == code)
+    org_id = conn.execute(select(o.id).where(gemeente)).scalar_one_or_none()
+    if org_id is None:
+        raise GemeenteOnbekend(f"gemeente {code} is niet geregistreerd")
+    nieuw = zorgwissel(conn, org_id, peildatum, zorginformatie) if versie == 2 else 0
+    conn.execute(update(o).where(o.id == org_id).values(signaalversie=versie))
+    return nieuw
+
+
 def run(
     engine: Engine,
     peildatum: date,
     *,
     forceer: bool = False,
+    zorginformatie: bool = True,
     wetten: Collection[str] = tuple(Wet),
 ) -> RunResultaat:
-    """Run (or find) the nightly run for the peildatum; see the module docstring.
-
-    Only the subscriptions of `wetten` take part (store.wetten.actief: no Jeugdwet while its
-    switch is uit); those of another wet are left exactly as they are, not even removed.
-    """
+    """Run (or find) the nightly run for the peildatum; see the module docstring. With
+    `zorginformatie` off (SAMENLOOP_ZORGINFORMATIE=uit) no zorg information or advies is
+    stored with the signals. Only the subscriptions of `wetten` take part (store.wetten.actief:
+    no Jeugdwet while its switch is uit); those of another wet are left exactly as they are,
+    not even removed."""
     options = {"isolation_level": "REPEATABLE READ", "sqlite_begin": "IMMEDIATE", JOB: True}
     if engine.dialect.name == "sqlite":
         options.pop("isolation_level")
     try:
         with engine.connect().execution_options(**options) as conn, conn.begin():
-            return _run(conn, peildatum, forceer, wetten)
+            return _run(conn, peildatum, forceer, zorginformatie, wetten)
     except OperationalError as exc:
         if "locked" in str(exc.orig):
             raise RunGeweigerd("er loopt al een signalenrun (database bezet)") from None

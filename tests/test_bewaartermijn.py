@@ -17,7 +17,13 @@ from adapters.cli import cli
 from store.bewaartermijn import Opschoning, Termijnen, maanden_terug, opschonen
 from store.demo import synthetic_bsns
 from store.models import Aanlevering, Abonnement, AuditRegistertoets
-from store.models_signalen import MailUitgaand, Signaal, SignaalBestand, SignaalRun
+from store.models_signalen import (
+    MailUitgaand,
+    Signaal,
+    SignaalBestand,
+    SignaalGeheugen,
+    SignaalRun,
+)
 from store.signalen import run
 from tests.conftest import _clean
 from tests.signalen.scenario import Abo, abonneer, gemeenten, register, signalen
@@ -77,11 +83,11 @@ def _signal_days(engine: Engine) -> list[date]:
 
 
 def _memory(engine: Engine) -> list[tuple[Any, ...]]:
-    a = Abonnement
+    g = SignaalGeheugen
     query = select(
-        a.wet, a.gemeentecode, a.bsn, a.gesignaleerd_status, a.gesignaleerd_afgiftedatum,
-        a.gesignaleerd_ingangsdatum, a.gesignaleerd_einddatum, a.gesignaleerd_op,
-    ).order_by(a.bsn, a.gemeentecode)  # fmt: skip
+        g.wet, g.gemeentecode, g.bsn, g.wlz_status, g.afgiftedatum, g.ingangsdatum,
+        g.einddatum, g.gesignaleerd_op,
+    ).order_by(g.bsn, g.gemeentecode)  # fmt: skip
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(query)]
 

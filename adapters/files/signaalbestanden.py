@@ -19,7 +19,15 @@ SIGNAAL_KOP = (
     "Ingangsdatum",
     "Einddatum",
 )
-KOPPEN = {1: SIGNAAL_KOP}  # the columns per file version (store/bestandsversie.py chooses)
+# Version 2 (doorontwikkeling-2023.md section 6): the version 1 columns, then these.
+SIGNAAL_KOP_2 = (
+    "Leveringsvormen",
+    "Startdatum zorg",
+    "Bron startdatum zorg",
+    "Advies",
+    "Advies regel",
+    "Advies per",
+)
 TELLING_KOP = (
     "Code aanleverende gemeente",
     "Gemeentecode",
@@ -32,25 +40,39 @@ def bestandsnaam(code: str, wet: str, peildatum: date) -> str:
     return f"wlz-signalen-{code}-{wet}-{peildatum:%Y%m%d}.csv"
 
 
+def _datum(value: date | None) -> str:
+    return format_datum(value) if value else ""
+
+
+def _versie_1(r: SignaalRij) -> tuple[str, ...]:
+    return (
+        r.code_aanleverende_gemeente,
+        r.gemeentecode,
+        r.bsn,
+        r.wlz_status,
+        format_datum(r.afgiftedatum),
+        format_datum(r.ingangsdatum),
+        _datum(r.einddatum),
+    )
+
+
+def _versie_2(r: SignaalRij) -> tuple[str, ...]:
+    """Codes once each, joined by `|`; every empty value an empty field."""
+    z = r.zorg
+    if z is None:  # stored while SAMENLOOP_ZORGINFORMATIE was uit
+        return ("",) * len(SIGNAAL_KOP_2)
+    a = z.advies
+    advies = (a.waarde.value, a.regel, _datum(a.per_datum)) if a else ("", "", "")
+    return ("|".join(z.codes), _datum(z.startdatum_zorg), z.bron or "", *advies)
+
+
 def schrijf_signalen(rows: Iterable[SignaalRij], out: TextIO, versie: int = 1) -> int:
-    """Write the header and one line per signal in the columns of the file version (only
-    version 1 exists yet); returns the number of signals."""
+    """Write the header and one line per signal in the file's version; returns how many."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(KOPPEN[versie])
+    writer.writerow(SIGNAAL_KOP + (SIGNAAL_KOP_2 if versie == 2 else ()))
     count = 0
     for r in rows:
-        einde = format_datum(r.einddatum) if r.einddatum else ""
-        writer.writerow(
-            (
-                r.code_aanleverende_gemeente,
-                r.gemeentecode,
-                r.bsn,
-                r.wlz_status,
-                format_datum(r.afgiftedatum),
-                format_datum(r.ingangsdatum),
-                einde,
-            )
-        )
+        writer.writerow(_versie_1(r) + (_versie_2(r) if versie == 2 else ()))
         count += 1
     return count
 

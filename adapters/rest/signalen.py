@@ -15,9 +15,10 @@ from adapters.rest.context import Context
 from adapters.rest.problems import Problem
 from adapters.rest.query import Param
 from adapters.rest.validation import check_accept
-from store import bestandsversie, signaalinzage
+from store import signaalinzage
+from store.advies import Advies
 from store.rollen import Recht, Wet
-from store.signaalinzage import SignaalRij
+from store.signaalinzage import SignaalRij, SignaalZorg
 
 
 def _wet(ctx: Context) -> Param:
@@ -44,8 +45,41 @@ def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def signaal_json(r: SignaalRij) -> dict[str, Any]:
-    """One signal, with the rule that made it and what was signalled before (if anything)."""
+def _advies(a: Advies) -> dict[str, Any]:
+    return {
+        "waarde": a.waarde.value,
+        "regel": a.regel,
+        "regelversie": a.regelversie,
+        "toelichting": a.toelichting,
+        "perDatum": _iso(a.per_datum),
+    }
+
+
+def zorg_json(zorg: SignaalZorg | None) -> dict[str, Any]:
+    """The zorg information and advies stored with the signal, with the property names of the
+    REST registertoets; all null when there is none (stored or shown)."""
+    if zorg is None:
+        return dict.fromkeys(("leveringsvormen", "startdatumZorg", "bronStartdatumZorg", "advies"))
+    vormen = [
+        {
+            "code": v.code,
+            "omschrijving": v.omschrijving,
+            "startdatum": _iso(v.startdatum),
+            "einddatum": _iso(v.einddatum),
+        }
+        for v in zorg.leveringsvormen
+    ]
+    return {
+        "leveringsvormen": vormen,
+        "startdatumZorg": _iso(zorg.startdatum_zorg),
+        "bronStartdatumZorg": zorg.bron,
+        "advies": None if zorg.advies is None else _advies(zorg.advies),
+    }
+
+
+def signaal_json(r: SignaalRij, *, zorginformatie: bool = True) -> dict[str, Any]:
+    """One signal, with the rule that made it, what was signalled before (if anything), and
+    the zorg information as it was (null when SAMENLOOP_ZORGINFORMATIE is uit)."""
     vorige = None
     if r.vorige_status is not None:
         vorige = {
@@ -64,6 +98,7 @@ def signaal_json(r: SignaalRij) -> dict[str, Any]:
         "einddatum": _iso(r.einddatum),
         "regel": r.regel,
         "vorigeStand": vorige,
+        **zorg_json(r.zorg if zorginformatie else None),
     }
 
 
@@ -89,12 +124,12 @@ class SignalenResource:
         send_json(resp, self._pagina(rows, q))
 
     def _pagina(self, rows: list[SignaalRij], q: dict[str, Any]) -> dict[str, Any]:
-        pagina = rows[: q["aantal"]]
+        pagina, aan = rows[: q["aantal"]], self._ctx.settings.zorginformatie
         volgende = query.to_cursor(pagina[-1].id) if len(rows) > len(pagina) else None
         return {
             "datum": q["datum"].isoformat(),
             "wet": str(q["wet"]),
-            "signalen": [signaal_json(r) for r in pagina],
+            "signalen": [signaal_json(r, zorginformatie=aan) for r in pagina],
             "volgende": volgende,
             "_links": self._links(q, volgende),
         }
@@ -149,9 +184,10 @@ class BestandResource:
             raise falcon.HTTPNotFound
         q = query.read(req, self._params, {"datum": datum})
         dag, wet = q["datum"], q["wet"]
+        org_id = caller.organisatie_id
         with self._ctx.engine.connect() as conn:
-            versie = bestandsversie.versie(conn, caller.organisatie_id, wet)
-        rows = signaalinzage.dag(self._ctx.engine, caller.organisatie_id, wet, dag)
+            versie = signaalinzage.bestandsversie(conn, org_id, wet, dag)
+        rows = signaalinzage.dag(self._ctx.engine, org_id, wet, dag)
         buffer, aantal = spool(lambda out: schrijf_signalen(rows, out, versie))
         if aantal == 0:
             buffer.close()

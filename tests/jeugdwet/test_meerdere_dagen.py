@@ -18,7 +18,13 @@ from tests.jeugdwet.conftest import Rest, bestand, run_cli
 from tests.rest.conftest import assert_documented
 
 DAG1, DAG2, DAG3, APRIL = "2026-03-01", "2026-03-02", "2026-03-03", "2026-04-01"
-KOP = "Code aanleverende gemeente,Gemeentecode,BSN,WlzStatus,Afgiftedatum,Ingangsdatum,Einddatum"
+# Jeugdwet files are always version 2 (doorontwikkeling section 6); no zorg rows here, so the
+# zorg columns are empty and the advies is A5 (Ja) or A4 (Onbekend).
+KOP = (
+    "Code aanleverende gemeente,Gemeentecode,BSN,WlzStatus,Afgiftedatum,Ingangsdatum,Einddatum,"
+    "Leveringsvormen,Startdatum zorg,Bron startdatum zorg,Advies,Advies regel,Advies per"
+)
+A4, A5 = ",,,,,ONBEKEND,A4,", ",,,,,ONBEKEND,A5,"
 
 
 def _upload_0599(rest: Rest, tokens: dict[str, str]) -> None:
@@ -73,12 +79,12 @@ def test_the_jw_files_and_no_wmo_file(nachten: dict[str, str], cli_env: dict[str
 
     assert export("jw", DAG1) == [
         KOP,
-        "0363,0363,999900225,Ja,10-02-2026,15-02-2026,",
-        "0363,0363,999900250,Ja,10-02-2026,15-02-2026,",
-        "0363,0437,999900237,Onbekend,01-05-2019,01-05-2019,",
+        "0363,0363,999900225,Ja,10-02-2026,15-02-2026" + A5,
+        "0363,0363,999900250,Ja,10-02-2026,15-02-2026" + A5,
+        "0363,0437,999900237,Onbekend,01-05-2019,01-05-2019" + A4,
     ]
-    assert export("jw", DAG2) == [KOP, "0363,0437,999900237,Ja,01-03-2026,01-03-2026,"]
-    assert export("jw", APRIL) == [KOP, "0363,0363,999900249,Ja,10-02-2026,15-02-2026,"]
+    assert export("jw", DAG2) == [KOP, "0363,0437,999900237,Ja,01-03-2026,01-03-2026" + A5]
+    assert export("jw", APRIL) == [KOP, "0363,0363,999900249,Ja,10-02-2026,15-02-2026" + A5]
     assert export("wmo", DAG1) == [] and export("jw", DAG3) == []
 
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from store.models import Aanlevering, Abonnement
+from store.models_signalen import SignaalGeheugen
 from tests.jeugdwet.conftest import D, Rest, bestand, run_cli
 from tests.rest.conftest import assert_documented, assert_invalid_params, assert_problem
 
@@ -108,10 +109,10 @@ def test_the_wmo_carries_on_while_uit(uit_env: dict[str, str], tokens: dict[str,
 
 def _jw_abonnementen(engine: Engine) -> list[tuple[str, date | None]]:
     with engine.connect() as conn:
+        a, g = Abonnement, SignaalGeheugen
+        keys = (g.bsn == a.bsn) & (g.wet == a.wet) & (g.gemeentecode == a.gemeentecode)
         rows = conn.execute(
-            select(Abonnement.bsn, Abonnement.gesignaleerd_op)
-            .where(Abonnement.wet == "jw")
-            .order_by(Abonnement.bsn)
+            select(a.bsn, g.gesignaleerd_op).outerjoin(g, keys).where(a.wet == "jw").order_by(a.bsn)
         )
         return [(bsn, op) for bsn, op in rows]
 

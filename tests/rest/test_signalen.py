@@ -49,6 +49,10 @@ SIGNAAL = [
     "einddatum",
     "regel",
     "vorigeStand",
+    "leveringsvormen",
+    "startdatumZorg",
+    "bronStartdatumZorg",
+    "advies",
 ]
 # The demo register: 999900006 Ja, ..018 Onbekend, ..031 Nee, ..043 Ja, ..055 Nee, ..067 Ja.
 GESIGNALEERD = ["999900006", "999900018", "999900043", "999900067"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Abonnement, Organisatie
 from store.models_signalen import Signaal
+from store.models_zorg import ZorgaanbiederLevering, ZorgkantoorLevering
 from store.organisaties import add_gemeente
 from store.register import RegisterRegel, load_feed
 
@@ -83,3 +84,17 @@ def signalen(sessions: sessionmaker[Session], peildatum: date = D) -> list[tuple
             .order_by(Signaal.gemeentecode, Signaal.bsn)
         )
         return [tuple(r) for r in rows]
+
+
+def zorgkantoor(engine: Engine, bsn: str, code: str, start: date, eind: date | None = None) -> None:
+    """A zorgkantoor's toewijzing (zorgkantoor 1), as a feed would have stored it."""
+    row = {"bsn": bsn, "organisatie_id": 1, "leveringsvorm": code, "load_id": 1}
+    with engine.begin() as conn:
+        conn.execute(insert(ZorgkantoorLevering), [row | {"startdatum": start, "einddatum": eind}])
+
+
+def zorgaanbieder(engine: Engine, bsn: str, start: date, eind: date | None = None) -> None:
+    """A zorgaanbieder's actual start of care (zorgaanbieder 1)."""
+    row = {"bsn": bsn, "organisatie_id": 1, "load_id": 1, "startdatum": start, "einddatum": eind}
+    with engine.begin() as conn:
+        conn.execute(insert(ZorgaanbiederLevering), [row])

@@ -20,7 +20,7 @@ from adapters.cli import cli
 from store import signalen as run_module
 from store.demo import synthetic_bsns
 from store.models import Aanlevering, Abonnement
-from store.models_signalen import MailUitgaand, Signaal, SignaalRun
+from store.models_signalen import MailUitgaand, Signaal, SignaalGeheugen, SignaalRun
 from tests.conftest import TARGET
 from tests.locks import write_barrier
 from tests.procs import has_open, kill_when, poll, spawn_cli
@@ -134,7 +134,7 @@ def test_a_removed_subscription_forgets_and_a_new_one_gets_a_first_signal(
     register(engine, {BSNS[0]: STAAT_2})
     run_module.run(engine, D)
     with sessions() as s:
-        assert s.scalar(select(Abonnement.gesignaleerd_status)) == "Ja"
+        assert s.scalar(select(SignaalGeheugen.wlz_status)) == "Ja"
     run_module.run(engine, date(2026, 3, 5))
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Abonnement)) == 0
