@@ -269,7 +269,8 @@ def demo(ctx: Context, als_leeg: bool, datum: Any) -> None:
             click.echo("database bevat al gegevens; demo niet geladen")
             return
         raise Afgekeurd("de database is niet leeg; de demo vult alleen een lege database")
-    demo_set = demo_data.fill(ctx.engine, ctx.sessions, peildatum(datum))
+    aan = ctx.settings.zorginformatie
+    demo_set = demo_data.fill(ctx.engine, ctx.sessions, peildatum(datum), zorg=aan)
     verslagen = demo_data.deliver_populations(ctx.engine, demo_set, peildatum(datum))
     _print_demo(demo_set, ctx.settings.public_url)
     for g, verslag in zip(demo_data.POPULATIE, verslagen, strict=True):
@@ -286,6 +287,11 @@ def _print_demo(demo_set: demo_data.DemoSet, url: str) -> None:
     for r in demo_set.register:
         click.echo(f"  {r.bsn} {r.wlz_status}")
     click.echo("BSN's zonder samenloop: " + ", ".join(demo_set.zonder_samenloop))
+    for rol, (code, token) in (
+        ("zorgkantoor", demo_data.ZORGKANTOOR),
+        ("zorgaanbieder", demo_data.ZORGAANBIEDER),
+    ):
+        click.echo(f"{rol} {code}: {token}")
     click.echo(f"Probeer: curl {url}/health")
 
 

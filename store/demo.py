@@ -1,5 +1,7 @@
 """A small synthetic demo set: test-range BSNs, a register with every status, three gemeenten,
-and a Wmo population for each, so that the first nightly run has signals to show."""
+and a Wmo population for each, so that the first nightly run has signals to show; and a
+zorgkantoor and a zorgaanbieder with a few rows, so that the registertoets 2023 shows every
+advies value (doorontwikkeling-2023.md section 3)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.bsn import elfproef
 from store.meldingen import Melding
 from store.models import Organisatie, OrganisatieToken, WlzRegister
-from store.organisaties import add_gemeente, token_digest
+from store.organisaties import add_gemeente, add_zorgpartij, token_digest
 from store.populatie import AanleverRegel, GemeenteToets, Lezer, Opdracht, verwerk_aanlevering
 from store.register import RegisterRegel, load_feed
-from store.rollen import Wet
+from store.rollen import Rol, Wet
 from store.verslag import Verslag
+from store.zorgfeed import Feed, ZorgRegel, ZorgResultaat, load_zorgfeed
+from store.zorgfeed import Opdracht as ZorgOpdracht
 
 TEST_RANGE = (999_900_006, 999_999_990)
 
@@ -58,6 +62,23 @@ RECORDS = (
     ("Nee", date(2026, 2, 27), date(2025, 9, 1), date(2026, 2, 28)),
     ("Ja", date(2023, 11, 14), date(2023, 12, 1), None),
 )
+# Added with the 2023 advies; their BSNs come after the clients without samenloop, so that the
+# BSNs of the records above stay what the README shows.
+RECORDS_2023 = (("Ja", date(2025, 1, 10), date(2025, 1, 15), date(2026, 2, 28)),)
+
+# Zorg rows per register record (index into RECORDS + RECORDS_2023): what the registertoets 2023
+# then advises today. 0: Verblijf from 01-03-2026, care begun 03-03-2026 (JA per the actual
+# start, A6); 5: MPT and PGB (DEELS, A7); 6: an indication that ended (NEE, A3, with its zorg
+# information); 3 has no rows (ONBEKEND, A5); 1 is Onbekend (A4) and 2 Nee (A2).
+ZORGKANTOOR = ("5515", "demo-zorgkantoor")  # Zorgkantoor Amsterdam (iWlz COD001)
+ZORGAANBIEDER = ("98765432", "demo-zorgaanbieder")  # a synthetic AGB code
+TOEWIJZINGEN = (
+    (0, "4", date(2026, 3, 1), None),
+    (5, "7", date(2024, 1, 1), None),
+    (5, "2", date(2024, 1, 1), None),
+    (6, "4", date(2025, 2, 1), None),
+)
+ZORGSTARTS = ((0, date(2026, 3, 3)),)
 
 
 # The Wmo population per aanleverende gemeente: (gemeentecode, client, begins later). A client
@@ -85,10 +106,16 @@ class DemoSet:
 
 def demo_set() -> DemoSet:
     bsns = synthetic_bsns()
+    eerste = [next(bsns) for _ in RECORDS]
+    zonder = (next(bsns), next(bsns))
+    nummers = [*eerste, *(next(bsns) for _ in RECORDS_2023)]
     register = tuple(
-        RegisterRegel(i, "T", next(bsns), *record) for i, record in enumerate(RECORDS, start=1)
+        RegisterRegel(i, "T", bsn, *record)
+        for i, (bsn, record) in enumerate(
+            zip(nummers, RECORDS + RECORDS_2023, strict=True), start=1
+        )
     )
-    return DemoSet(GEMEENTEN, register, (next(bsns), next(bsns)))
+    return DemoSet(GEMEENTEN, register, zonder)
 
 
 def _regels(demo: DemoSet, gemeente: str, peildatum: date) -> list[AanleverRegel]:
@@ -127,21 +154,61 @@ def is_empty(sessions: sessionmaker[Session]) -> bool:
     return not orgs and not recs
 
 
-def fill(engine: Engine, sessions: sessionmaker[Session], peildatum: date) -> DemoSet:
-    """Fill an empty database with the demo set (the caller checks that it is empty)."""
+def _fixed_token(session: Session, rol: Rol, code: str, token: str) -> None:
+    """Replace the organisation's new random token by the demo's fixed one."""
+    session.flush()
+    org = session.scalar(
+        select(Organisatie).where(Organisatie.rol == rol, Organisatie.code == code)
+    )
+    assert org is not None
+    row = session.scalar(select(OrganisatieToken).where(OrganisatieToken.organisatie_id == org.id))
+    assert row is not None
+    row.digest = token_digest(token)
+
+
+def _add_gemeenten(session: Session, demo: DemoSet, peildatum: date) -> None:
+    for g in demo.gemeenten:
+        add_gemeente(session, g.code, samenwerking=g.samenwerking, mail=g.mail, peildatum=peildatum)
+        _fixed_token(session, Rol.GEMEENTE, g.code, g.token)
+
+
+def _add_zorgpartijen(session: Session, peildatum: date) -> None:
+    for rol, (code, token) in ((Rol.ZORGKANTOOR, ZORGKANTOOR), (Rol.ZORGAANBIEDER, ZORGAANBIEDER)):
+        add_zorgpartij(session, rol, code, peildatum=peildatum)
+        _fixed_token(session, rol, code, token)
+
+
+def deliver_zorg(engine: Engine, demo: DemoSet) -> list[ZorgResultaat]:
+    """The zorgkantoor and the zorgaanbieder each deliver their rows (initial loads)."""
+    kantoor = [
+        ZorgRegel(n, "T", demo.bsn(i), vorm, start, eind)
+        for n, (i, vorm, start, eind) in enumerate(TOEWIJZINGEN, start=1)
+    ]
+    aanbieder = [
+        ZorgRegel(n, "T", demo.bsn(i), "", start, None)
+        for n, (i, start) in enumerate(ZORGSTARTS, start=1)
+    ]
+    feeds = (
+        (Feed.ZORGKANTOOR, ZORGKANTOOR[0], kantoor),
+        (Feed.ZORGAANBIEDER, ZORGAANBIEDER[0], aanbieder),
+    )
+    return [
+        load_zorgfeed(engine, ZorgOpdracht(feed, code, "demo", initieel=True), rows, aan=True)
+        for feed, code, rows in feeds
+    ]
+
+
+def fill(
+    engine: Engine, sessions: sessionmaker[Session], peildatum: date, *, zorg: bool = True
+) -> DemoSet:
+    """Fill an empty database with the demo set (the caller checks that it is empty); the
+    zorgkantoor, the zorgaanbieder and their rows only with `zorg` (SAMENLOOP_ZORGINFORMATIE)."""
     demo = demo_set()
     with sessions.begin() as session:
-        for g in demo.gemeenten:
-            add_gemeente(
-                session, g.code, samenwerking=g.samenwerking, mail=g.mail, peildatum=peildatum
-            )
-            session.flush()
-            org = session.scalar(select(Organisatie).where(Organisatie.code == g.code))
-            assert org is not None
-            token = session.scalar(
-                select(OrganisatieToken).where(OrganisatieToken.organisatie_id == org.id)
-            )
-            assert token is not None
-            token.digest = token_digest(g.token)
+        _add_gemeenten(session, demo, peildatum)
+        if zorg:
+            _add_zorgpartijen(session, peildatum)
     load_feed(engine, demo.register, initieel=True, bestandsnaam="demo")
+    if zorg:
+        deliver_zorg(engine, demo)
     return demo

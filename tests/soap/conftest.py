@@ -77,7 +77,8 @@ def demo(engine: Engine, sessions: sessionmaker[Session]) -> DemoSet:
 
 @pytest.fixture
 def client(settings: Settings, engine: Engine, demo: DemoSet) -> Client:
-    return Client(create_soap_app(settings, engine))
+    """The demo's peildatum is the service's today: answers do not drift with the calendar."""
+    return Client(create_soap_app(settings, engine, today=lambda: PEILDATUM))
 
 
 def post(client: Client, body: bytes, headers: dict[str, str] | None = None) -> TestResponse:
