@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     Date,
     Integer,
+    Select,
     String,
     and_,
     case,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.orm import InstrumentedAttribute
@@ -36,7 +38,12 @@ from store.advies import REGELS, VERBLIJF, VERSIE, Bron, Regel
 from store.models_zorg import ZorgaanbiederLevering, ZorgkantoorLevering
 
 
-def kantoor(peildatum: date) -> Subquery:
+def _binnen(bsn: InstrumentedAttribute[str], scope: Select[str] | None) -> Any:
+    """All rows, or those of the BSNs of `scope` (a run that compares only what changed)."""
+    return true() if scope is None else bsn.in_(scope)
+
+
+def kantoor(peildatum: date, scope: Select[str] | None = None) -> Subquery:
     """Per BSN: earliest start of all its lopende toewijzingen, of the Verblijf ones, and the
     set of their codes as a bit mask (bit n for code n: a set comparable in one column)."""
     z = ZorgkantoorLevering
@@ -49,19 +56,19 @@ def kantoor(peildatum: date) -> Subquery:
             func.min(verblijf).label("start_verblijf"),
             func.sum(bit.distinct()).label("codes"),
         )
-        .where(or_(z.einddatum.is_(None), z.einddatum > peildatum))
+        .where(or_(z.einddatum.is_(None), z.einddatum > peildatum), _binnen(z.bsn, scope))
         .group_by(z.bsn)
         .subquery("zk")
     )
 
 
-def aanbieder(peildatum: date) -> Subquery:
+def aanbieder(peildatum: date, scope: Select[str] | None = None) -> Subquery:
     """Per BSN: the earliest actual start of care on or before D, not ended on D."""
     z = ZorgaanbiederLevering
     lopend = and_(z.startdatum <= peildatum, or_(z.einddatum.is_(None), z.einddatum > peildatum))
     return (
         select(z.bsn, func.min(z.startdatum).label("start"))
-        .where(lopend)
+        .where(lopend, _binnen(z.bsn, scope))
         .group_by(z.bsn)
         .subquery("za")
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -13,6 +15,7 @@ from sqlalchemy import (
     Integer,
     PrimaryKeyConstraint,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -34,6 +37,22 @@ class SignaalRun(Base):
     bestanden: Mapped[int] = mapped_column(Integer)
     verwijderd: Mapped[int] = mapped_column(Integer)
     duur_ms: Mapped[int] = mapped_column(Integer)
+    # What the next run needs to compare only what changed (store/signaalscope.py): the last
+    # register mutation this run saw, the settings it ran with, and whether it compared all.
+    register_mutatie_tot: Mapped[int | None] = mapped_column(BigInteger)
+    instellingen: Mapped[str | None] = mapped_column(String(64))
+    volledig: Mapped[bool | None] = mapped_column(Boolean)
+
+
+# BSNs whose subscriptions, zorg rows or gemeente's signal version changed since the last run:
+# written in the same transaction as the change, emptied by the run that compared them. No key:
+# an append is all a writer pays (store/signaalscope.py).
+signaal_wijziging = Table(
+    "signaal_wijziging",
+    Base.metadata,
+    Column("bsn", String(9), nullable=False),
+    Index("ix_signaal_wijziging_bsn", "bsn"),
+)
 
 
 class Signaal(Base):

@@ -20,18 +20,22 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    column,
     or_,
     select,
+    table,
     update,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from store import signaalscope
 from store.db import for_jobs
 from store.gemeenten import GemeenteInfo, Gemeenteregister
 from store.meldingen import Melding, Meldingen
 from store.models import Aanleverrecht, Abonnement, Gemeente, Organisatie
 from store.populatie_toepassen import (
+    STAGING,
     Telling,
     create_staging,
     drop_staging,
@@ -284,6 +288,7 @@ def _verwerk(
     else:
         savepoint.commit()
     aantallen = _aantallen(conn, p, telling, initieel=opdracht.initieel)
+    signaalscope.markeer(conn, select(table(STAGING, column("bsn")).c.bsn))
     drop_staging(conn)
     return org_id, _verslag(opdracht, ontvangen, res, aantallen)
 

@@ -48,11 +48,12 @@ class Zorg:
     bronnen: advies_sql.Bronnen | None
 
     @classmethod
-    def op(cls, peildatum: date, aan: bool) -> Zorg:
+    def op(cls, peildatum: date, aan: bool, scope: Select[str] | None = None) -> Zorg:
+        """The aggregates as of D, over the BSNs of `scope` only when one is given."""
         if not aan:
             return cls(None)
         r = WlzRegister
-        zk, za = advies_sql.kantoor(peildatum), advies_sql.aanbieder(peildatum)
+        zk, za = advies_sql.kantoor(peildatum, scope), advies_sql.aanbieder(peildatum, scope)
         return cls(advies_sql.Bronnen(r.wlz_status, r.einddatum, zk, za, peildatum))
 
     def columns(self) -> dict[str, ColumnElement[Any]]:
@@ -124,11 +125,17 @@ SIGNAAL_COLUMNS = (
 )
 
 
-def signal_query(peildatum: date, zorg: Zorg, wetten: Collection[str]) -> Select[Any]:
-    """The day's signals of the subscriptions of `wetten`, in SIGNAAL_COLUMNS order."""
+def signal_query(
+    peildatum: date,
+    zorg: Zorg,
+    wetten: Collection[str],
+    scope: Select[str] | None = None,
+) -> Select[Any]:
+    """The day's signals of the subscriptions of `wetten` (of the BSNs of `scope` only, when
+    one is given: store/signaalscope.py), in SIGNAAL_COLUMNS order."""
     a, r, g = Abonnement, WlzRegister, SignaalGeheugen
     regel = case((g.bsn.is_(None), literal(EERSTE)), else_=literal(GEWIJZIGD))
-    return (
+    query = (
         select(
             literal(peildatum, Date),
             *(a.wet, a.gemeentecode, a.bsn, a.organisatie_id),
@@ -142,6 +149,7 @@ def signal_query(peildatum: date, zorg: Zorg, wetten: Collection[str]) -> Select
         # Ids in file order per gemeente (the API pages by id), whatever plan the join gets.
         .order_by(a.organisatie_id, a.wet, a.gemeentecode, a.bsn)
     )
+    return query if scope is None else query.where(a.bsn.in_(scope))
 
 
 def zorgwissel_query(peildatum: date, organisatie_id: int, zorg: Zorg) -> Select[Any]:

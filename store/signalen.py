@@ -10,7 +10,6 @@ only one run proceed; a completed run for D is final.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    Select,
     and_,
     delete,
     func,
@@ -33,6 +33,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
+from store import signaalscope
 from store.db import JOB
 from store.models import Abonnement, Organisatie
 from store.models_signalen import (
@@ -115,10 +116,30 @@ def _remove_ended(conn: Connection, peildatum: date, wetten: Collection[str]) ->
     return int(result.rowcount or 0)
 
 
-def _create_signals(conn: Connection, peildatum: date, zorg: Zorg, wetten: Collection[str]) -> int:
+@dataclass(frozen=True)
+class _Vergelijking:
+    """What a run compares: its settings, and the BSNs in scope (None: every subscription)."""
+
+    zorginformatie: bool
+    wetten: Collection[str]
+    scope: Select[str] | None
+
+
+def _vergelijking(
+    conn: Connection, peildatum: date, zorginformatie: bool, wetten: Collection[str]
+) -> _Vergelijking:
+    vorige = signaalscope.vorige(conn)
+    ingesteld = signaalscope.instellingen(zorginformatie, wetten)
+    if vorige is None or signaalscope.volledig(vorige, peildatum, ingesteld):
+        return _Vergelijking(zorginformatie, wetten, None)
+    return _Vergelijking(zorginformatie, wetten, signaalscope.verzamel(conn, vorige, peildatum))
+
+
+def _create_signals(conn: Connection, peildatum: date, v: _Vergelijking) -> int:
     """Insert the day's signals (and, with the zorg information, their leveringsvormen);
     returns how many (rowcount is not reliable for an INSERT ... SELECT on every driver)."""
-    query = signal_query(peildatum, zorg, wetten)
+    zorg = Zorg.op(peildatum, v.zorginformatie, v.scope)
+    query = signal_query(peildatum, zorg, v.wetten, v.scope)
     conn.execute(insert(Signaal).from_select(list(SIGNAAL_COLUMNS), query))
     if zorg.bronnen is not None:
         _store_leveringsvormen(conn, peildatum)
@@ -171,10 +192,16 @@ def _publish(conn: Connection, peildatum: date) -> int:
     return int(conn.execute(count).scalar_one())
 
 
-def _record(conn: Connection, res: RunResultaat, began: datetime, forceer: bool, ms: int) -> None:
+def _record(
+    conn: Connection, res: RunResultaat, v: _Vergelijking, began: datetime, forceer: bool
+) -> None:
+    ms = int((datetime.now(UTC) - began).total_seconds() * 1000)
     conn.execute(
         insert(SignaalRun),
         {
+            "register_mutatie_tot": signaalscope.register_mutatie_tot(conn),
+            "instellingen": signaalscope.instellingen(v.zorginformatie, v.wetten),
+            "volledig": v.scope is None,
             "peildatum": res.peildatum,
             "gestart_op": began,
             "voltooid_op": datetime.now(UTC),
@@ -190,18 +217,20 @@ def _record(conn: Connection, res: RunResultaat, began: datetime, forceer: bool,
 def _run(
     conn: Connection, peildatum: date, forceer: bool, zorg: bool, wetten: Collection[str]
 ) -> RunResultaat:
-    began, clock = datetime.now(UTC), time.perf_counter()
+    began = datetime.now(UTC)
     _lock(conn)
     if (done := _existing(conn, peildatum)) is not None:
         return done
     _check_order(conn, peildatum, forceer)
     verwijderd = _remove_ended(conn, peildatum, wetten)
-    signalen = _create_signals(conn, peildatum, Zorg.op(peildatum, zorg), wetten)
+    vergelijking = _vergelijking(conn, peildatum, zorg, wetten)
+    signalen = _create_signals(conn, peildatum, vergelijking)
+    signaalscope.leeg(conn)
     _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
     mails = queue_run_mails(conn, peildatum, wetten)
     res = RunResultaat(peildatum, True, signalen, bestanden, verwijderd, mails)
-    _record(conn, res, began, forceer, int((time.perf_counter() - clock) * 1000))
+    _record(conn, res, vergelijking, began, forceer)
     return res
 
 
@@ -225,6 +254,9 @@ def kies_versie(
         raise GemeenteOnbekend(f"gemeente {code} is niet geregistreerd")
     nieuw = zorgwissel(conn, org_id, peildatum, zorginformatie) if versie == 2 else 0
     conn.execute(update(o).where(o.id == org_id).values(signaalversie=versie))
+    a = Abonnement
+    wmo = select(a.bsn).where(a.organisatie_id == org_id, a.wet == str(Wet.WMO))
+    signaalscope.markeer(conn, wmo)  # their next comparison is another one
     return nieuw
 
 

@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, column, insert, select, table, text
 
+from store import signaalscope
 from store.bulk import bulk_insert
 from store.db import for_jobs
 from store.meldingen import Melding, Meldingen
@@ -241,9 +242,19 @@ def _new_load(conn: Connection, org_id: int, res: ZorgResultaat) -> int:
     return int(conn.execute(insert(ZorgLoad).returning(ZorgLoad.id), values).scalar_one())
 
 
+def _markeer(conn: Connection, feed: Feed, org_id: int, *, initieel: bool) -> None:
+    """The next nightly run compares these BSNs again: the feed's, and for an initieel load
+    also those of the sender's rows it replaces."""
+    signaalscope.markeer(conn, select(table(STAGING, column("bsn")).c.bsn))
+    if initieel:
+        rows = table(feed.tabel, column("bsn"), column("organisatie_id"))
+        signaalscope.markeer(conn, select(rows.c.bsn).where(rows.c.organisatie_id == org_id))
+
+
 def _apply(conn: Connection, feed: Feed, org_id: int, res: ZorgResultaat) -> None:
     """The sender's rows go (all of them, or those the feed names), then the T lines go in."""
     p = {"org": org_id, "load": res.load_id}
+    _markeer(conn, feed, org_id, initieel=res.opdracht.initieel)
     delete = f"DELETE FROM {feed.tabel} WHERE organisatie_id = :org"
     if not res.opdracht.initieel:
         delete += f" AND EXISTS (SELECT 1 FROM {STAGING} s WHERE {_match(feed, 's', feed.tabel)})"

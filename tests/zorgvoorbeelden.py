@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from store.demo import synthetic_bsns
 from store.models import Organisatie
+from store.models_signalen import signaal_wijziging
 from store.models_zorg import ZorgaanbiederLevering, ZorgkantoorLevering
 from store.organisaties import issue_token
 from store.register import RegisterRegel, load_feed
@@ -92,6 +93,8 @@ def plaats(engine: Engine) -> dict[int, str]:
     with engine.begin() as conn:
         conn.execute(insert(ZorgkantoorLevering), kantoor)
         conn.execute(insert(ZorgaanbiederLevering), aanbieder)
+        journaal = {row["bsn"] for row in (*kantoor, *aanbieder)}
+        conn.execute(insert(signaal_wijziging), [{"bsn": bsn} for bsn in journaal])
     return dict(BSNS)
 
 

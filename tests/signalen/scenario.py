@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Abonnement, Organisatie
-from store.models_signalen import Signaal
+from store.models_signalen import Signaal, signaal_wijziging
 from store.models_zorg import ZorgaanbiederLevering, ZorgkantoorLevering
 from store.organisaties import add_gemeente
 from store.register import RegisterRegel, load_feed
@@ -58,6 +58,12 @@ def abonneer(engine: Engine, orgs: dict[str, int], abos: Iterable[Abo], on: date
     ]
     with engine.begin() as conn:
         conn.execute(insert(Abonnement), rows)
+        gewijzigd(conn, [a.bsn for a in abos])
+
+
+def gewijzigd(conn: Connection, bsns: Iterable[str]) -> None:
+    """What an upload or a feed does for the next nightly run: journal the BSNs it touched."""
+    conn.execute(insert(signaal_wijziging), [{"bsn": bsn} for bsn in bsns])
 
 
 def register(engine: Engine, records: dict[str, tuple[str, date, date, date | None]]) -> None:
@@ -91,6 +97,7 @@ def zorgkantoor(engine: Engine, bsn: str, code: str, start: date, eind: date | N
     row = {"bsn": bsn, "organisatie_id": 1, "leveringsvorm": code, "load_id": 1}
     with engine.begin() as conn:
         conn.execute(insert(ZorgkantoorLevering), [row | {"startdatum": start, "einddatum": eind}])
+        gewijzigd(conn, [bsn])
 
 
 def zorgaanbieder(engine: Engine, bsn: str, start: date, eind: date | None = None) -> None:
@@ -98,3 +105,4 @@ def zorgaanbieder(engine: Engine, bsn: str, start: date, eind: date | None = Non
     row = {"bsn": bsn, "organisatie_id": 1, "load_id": 1, "startdatum": start, "einddatum": eind}
     with engine.begin() as conn:
         conn.execute(insert(ZorgaanbiederLevering), [row])
+        gewijzigd(conn, [bsn])
