@@ -42,8 +42,13 @@ def _organisatie_id(ctx: Context, code: str) -> int:
 @signalen.command("run")
 @datum_optie
 @click.option("--forceer", is_flag=True, help="Ook voor een peildatum voor de laatste run.")
+@click.option(
+    "--volledig",
+    is_flag=True,
+    help="Vergelijk alle abonnementen, niet alleen wat sinds de vorige run veranderde.",
+)
 @pass_ctx
-def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
+def signalen_run(ctx: Context, datum: Any, forceer: bool, volledig: bool) -> None:
     """Vergelijk het register met de lopende abonnementen en maak de signalen van de dag."""
     try:
         res = run(
@@ -52,6 +57,7 @@ def signalen_run(ctx: Context, datum: Any, forceer: bool) -> None:
             forceer=forceer,
             zorginformatie=ctx.settings.zorginformatie,
             wetten=wetten.actief(ctx.settings),
+            volledig=volledig,
         )
     except RunGeweigerd as exc:
         raise Afgekeurd(str(exc)) from None

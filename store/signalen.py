@@ -117,6 +117,13 @@ def _remove_ended(conn: Connection, peildatum: date, wetten: Collection[str]) ->
 
 
 @dataclass(frozen=True)
+class _Opties:
+    forceer: bool
+    zorginformatie: bool
+    volledig: bool  # compare every subscription, whatever changed
+
+
+@dataclass(frozen=True)
 class _Vergelijking:
     """What a run compares: its settings, and the BSNs in scope (None: every subscription)."""
 
@@ -126,11 +133,11 @@ class _Vergelijking:
 
 
 def _vergelijking(
-    conn: Connection, peildatum: date, zorginformatie: bool, wetten: Collection[str]
+    conn: Connection, peildatum: date, opties: _Opties, wetten: Collection[str]
 ) -> _Vergelijking:
-    vorige = signaalscope.vorige(conn)
+    vorige, zorginformatie = signaalscope.vorige(conn), opties.zorginformatie
     ingesteld = signaalscope.instellingen(zorginformatie, wetten)
-    if vorige is None or signaalscope.volledig(vorige, peildatum, ingesteld):
+    if opties.volledig or vorige is None or signaalscope.volledig(vorige, peildatum, ingesteld):
         return _Vergelijking(zorginformatie, wetten, None)
     return _Vergelijking(zorginformatie, wetten, signaalscope.verzamel(conn, vorige, peildatum))
 
@@ -215,22 +222,22 @@ def _record(
 
 
 def _run(
-    conn: Connection, peildatum: date, forceer: bool, zorg: bool, wetten: Collection[str]
+    conn: Connection, peildatum: date, opties: _Opties, wetten: Collection[str]
 ) -> RunResultaat:
     began = datetime.now(UTC)
     _lock(conn)
     if (done := _existing(conn, peildatum)) is not None:
         return done
-    _check_order(conn, peildatum, forceer)
+    _check_order(conn, peildatum, opties.forceer)
     verwijderd = _remove_ended(conn, peildatum, wetten)
-    vergelijking = _vergelijking(conn, peildatum, zorg, wetten)
+    vergelijking = _vergelijking(conn, peildatum, opties, wetten)
     signalen = _create_signals(conn, peildatum, vergelijking)
     signaalscope.leeg(conn)
     _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
     mails = queue_run_mails(conn, peildatum, wetten)
     res = RunResultaat(peildatum, True, signalen, bestanden, verwijderd, mails)
-    _record(conn, res, vergelijking, began, forceer)
+    _record(conn, res, vergelijking, began, opties.forceer)
     return res
 
 
@@ -267,18 +274,21 @@ def run(
     forceer: bool = False,
     zorginformatie: bool = True,
     wetten: Collection[str] = tuple(Wet),
+    volledig: bool = False,
 ) -> RunResultaat:
     """Run (or find) the nightly run for the peildatum; see the module docstring. With
     `zorginformatie` off (SAMENLOOP_ZORGINFORMATIE=uit) no zorg information or advies is
     stored with the signals. Only the subscriptions of `wetten` take part (store.wetten.actief:
     no Jeugdwet while its switch is uit); those of another wet are left exactly as they are,
-    not even removed."""
+    not even removed. A run compares only what changed since the last run
+    (store/signaalscope.py) unless `volledig`, or unless it must compare all."""
     options = {"isolation_level": "REPEATABLE READ", "sqlite_begin": "IMMEDIATE", JOB: True}
     if engine.dialect.name == "sqlite":
         options.pop("isolation_level")
     try:
         with engine.connect().execution_options(**options) as conn, conn.begin():
-            return _run(conn, peildatum, forceer, zorginformatie, wetten)
+            opties = _Opties(forceer, zorginformatie, volledig)
+            return _run(conn, peildatum, opties, wetten)
     except OperationalError as exc:
         if "locked" in str(exc.orig):
             raise RunGeweigerd("er loopt al een signalenrun (database bezet)") from None

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from click.testing import CliRunner
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.cli import cli
 from store import signalen as run_module
 from store.models_signalen import SignaalRun
 from store.organisaties import add_zorgpartij
@@ -142,3 +144,15 @@ def test_other_settings_than_the_last_run_compare_everything(
     run_module.run(engine, D - timedelta(days=1), forceer=True)  # a replay of an earlier day
     run_module.run(engine, LATER)
     assert _volledig(sessions) == [True, True, False, True, False]
+
+
+def test_the_operator_can_have_a_run_compare_everything(
+    engine: Engine, sessions: sessionmaker[Session], cli_env: dict[str, str]
+) -> None:
+    abonneer(engine, gemeenten(sessions), [Abo("0363", BSN)])
+    register(engine, {BSN: JA})
+    for dag, extra in ((D, ()), (D + timedelta(days=1), ()), (LATER, ("--volledig",))):
+        args = ["signalen", "run", "--datum", dag.isoformat(), *extra]
+        result = CliRunner().invoke(cli, args, env=cli_env)
+        assert result.exit_code == 0, result.output
+    assert _volledig(sessions) == [True, False, True]
