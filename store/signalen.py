@@ -46,6 +46,8 @@ from store.models_signalen import (
 from store.models_zorg import ZorgkantoorLevering
 from store.rollen import Rol, Wet
 from store.signaalregels import (
+    EERSTE,
+    GEWIJZIGD,
     SIGNAAL_COLUMNS,
     STATE,
     VERSIE_2,
@@ -173,11 +175,13 @@ def _upsert(conn: Connection) -> Any:
 
 def _remember(conn: Connection, peildatum: date) -> None:
     """Each subscription signalled today remembers the state just signalled (the version 2
-    state too): one upsert from the day's signals into the narrow memory table."""
+    state too), in the narrow memory table: a first signal's subscription has no memory yet
+    (that is what made it first), so those are a plain INSERT; the changed ones an upsert."""
     s, g = Signaal, SignaalGeheugen
     columns = [c.replace("peildatum", "gesignaleerd_op") for c in _REMEMBERED]
     day = select(*(getattr(s, c) for c in _REMEMBERED)).where(s.peildatum == peildatum)
-    stmt = _upsert(conn)(g).from_select(columns, day)
+    conn.execute(insert(g).from_select(columns, day.where(s.regel == EERSTE)))
+    stmt = _upsert(conn)(g).from_select(columns, day.where(s.regel == GEWIJZIGD))
     changed = {c: getattr(stmt.excluded, c) for c in columns[3:]}
     conn.execute(stmt.on_conflict_do_update(index_elements=columns[:3], set_=changed))
 
