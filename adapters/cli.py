@@ -30,7 +30,8 @@ from store.db import (
     make_engine,
     make_sessions,
 )
-from store.register import FeedResultaat, load_feed
+from store.feeds import FeedResultaat
+from store.register import load_feed
 from store.rollen import Wet
 from store.settings import Settings, SettingsError
 

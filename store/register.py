@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Engine, insert, text
 
 from store.bulk import bulk_insert
 from store.db import for_jobs
-from store.meldingen import Melding, Meldingen
+from store.feeds import FeedResultaat
+from store.meldingen import Melding
 from store.models import RegisterLoad
 
 BATCH = 20_000
@@ -41,22 +42,6 @@ class RegisterRegel:
             self.ingangsdatum,
             self.einddatum,
         )
-
-
-@dataclass
-class FeedResultaat:
-    initieel: bool
-    aantal_regels: int = 0
-    toegevoegd: int = 0
-    vervangen: int = 0
-    verwijderd: int = 0
-    fouten: Meldingen = field(default_factory=Meldingen)
-    waarschuwingen: Meldingen = field(default_factory=Meldingen)
-    load_id: int | None = None
-
-    @property
-    def geaccepteerd(self) -> bool:
-        return not self.fouten
 
 
 class _Afgekeurd(Exception):

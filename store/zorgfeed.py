@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Engine, insert, select, text
 
 from store.bulk import bulk_insert
 from store.db import for_jobs
-from store.meldingen import Melding, Meldingen
+from store.feeds import FeedResultaat
+from store.meldingen import Melding
 from store.models import Organisatie
 from store.models_zorg import ZorgLoad
 from store.rollen import Rol
@@ -80,19 +81,14 @@ class Opdracht:
 
 
 @dataclass
-class ZorgResultaat:
-    opdracht: Opdracht
-    aantal_regels: int = 0
-    toegevoegd: int = 0
-    vervangen: int = 0
-    verwijderd: int = 0
-    fouten: Meldingen = field(default_factory=Meldingen)
-    waarschuwingen: Meldingen = field(default_factory=Meldingen)
-    load_id: int | None = None
+class ZorgResultaat(FeedResultaat):
+    """A feed's result with who sent it; `initieel` is the opdracht's."""
 
-    @property
-    def geaccepteerd(self) -> bool:
-        return not self.fouten
+    opdracht: Opdracht
+    initieel: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.initieel = self.opdracht.initieel
 
     def as_dict(self) -> dict[str, Any]:
         """The load's report (JSON names, as the verwerkingsverslag's)."""
