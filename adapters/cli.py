@@ -241,12 +241,13 @@ def register_load(ctx: Context, initieel: bool, file: Path) -> None:
     """Verwerk een CIZ-levering (alles of niets)."""
     with open_feed(file) as raw:
         res = load_feed(ctx.engine, parse_feed(raw), initieel=initieel, bestandsnaam=file.name)
-    _print_feed(res)
+    print_feed(res)
     if not res.geaccepteerd:
         raise Afgekeurd(f"levering afgekeurd: {res.fouten.totaal} fout(en); register ongewijzigd")
 
 
-def _print_feed(res: FeedResultaat) -> None:
+def print_feed(res: FeedResultaat) -> None:
+    """What a load (CIZ, zorgkantoor or zorgaanbieder feed) did, or every error it found."""
     if res.geaccepteerd:
         soort = "initiële levering" if res.initieel else "mutaties"
         click.echo(
