@@ -1,11 +1,20 @@
-"""What applying a feed tells, for the CIZ feed (store/register.py) and the zorgkantoor and
-zorgaanbieder feeds (store/zorgfeed.py) alike: the counts, the errors and the warnings."""
+"""What the CIZ feed (store/register.py) and the zorgkantoor and zorgaanbieder feeds
+(store/zorgfeed.py) share: the result of applying one (the counts, the errors and the
+warnings), and reading its parsed lines into a staging table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from store.meldingen import Meldingen
+from sqlalchemy import Connection
+
+from store.bulk import Row, bulk_insert
+from store.meldingen import Melding, Meldingen
+
+BATCH = 20_000  # staged lines per bulk insert
+R = TypeVar("R")
 
 
 @dataclass(kw_only=True)
@@ -24,3 +33,32 @@ class FeedResultaat:
     @property
     def geaccepteerd(self) -> bool:
         return not self.fouten
+
+
+def stage(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    items: Iterable[R | Melding],
+    res: FeedResultaat,
+    row: Callable[[R], Row],
+) -> None:
+    """Count every line and collect every error; put the lines (`row` gives each one's values
+    in `columns` order) into the staging table in batches until the first error, after which
+    nothing more is staged."""
+    batch: list[Row] = []
+    for item in items:
+        if isinstance(item, Melding):
+            res.fouten.add(item)
+            batch.clear()
+            continue
+        res.aantal_regels += 1
+        if not res.fouten:
+            batch.append(row(item))
+            if len(batch) >= BATCH:
+                bulk_insert(conn, table, columns, batch)
+                batch.clear()
+    if not res.fouten:
+        bulk_insert(conn, table, columns, batch)
+    if res.aantal_regels == 0 and not res.fouten:
+        res.fouten.add(Melding(None, None, "de levering bevat geen regels"))

@@ -8,13 +8,11 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Engine, insert, text
 
-from store.bulk import bulk_insert
 from store.db import for_jobs
-from store.feeds import FeedResultaat
+from store.feeds import FeedResultaat, stage
 from store.meldingen import Melding
 from store.models import RegisterLoad
 
-BATCH = 20_000
 STAGING = "register_staging"
 _COLUMNS = ("regel", "soort", "bsn", "wlz_status", "afgiftedatum", "ingangsdatum", "einddatum")
 _RECORD = "bsn, wlz_status, afgiftedatum, ingangsdatum, einddatum"
@@ -62,25 +60,6 @@ def _lock(conn: Connection) -> None:
     """One writer at a time; readers (the registertoets) carry on."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE wlz_register IN SHARE ROW EXCLUSIVE MODE")
-
-
-def _stage(conn: Connection, items: Iterable[RegisterRegel | Melding], res: FeedResultaat) -> None:
-    batch: list[tuple[object, ...]] = []
-    for item in items:
-        if isinstance(item, Melding):
-            res.fouten.add(item)
-            batch.clear()
-            continue
-        res.aantal_regels += 1
-        if not res.fouten:
-            batch.append(item.row())
-            if len(batch) >= BATCH:
-                bulk_insert(conn, STAGING, _COLUMNS, batch)
-                batch.clear()
-    if not res.fouten:
-        bulk_insert(conn, STAGING, _COLUMNS, batch)
-    if res.aantal_regels == 0 and not res.fouten:
-        res.fouten.add(Melding(None, None, "de levering bevat geen regels"))
 
 
 def _check_doubles(conn: Connection, res: FeedResultaat) -> None:
@@ -181,7 +160,7 @@ def _load(
 ) -> None:
     _lock(conn)
     _create_staging(conn)
-    _stage(conn, items, res)
+    stage(conn, STAGING, _COLUMNS, items, res, RegisterRegel.row)
     if res.fouten:
         raise _Afgekeurd
     conn.exec_driver_sql(f"CREATE INDEX ix_{STAGING}_bsn ON {STAGING} (bsn)")

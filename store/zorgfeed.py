@@ -17,15 +17,13 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, insert, select, text
 
-from store.bulk import bulk_insert
 from store.db import for_jobs
-from store.feeds import FeedResultaat
+from store.feeds import FeedResultaat, stage
 from store.meldingen import Melding
 from store.models import Organisatie
 from store.models_zorg import ZorgLoad
 from store.rollen import Rol
 
-BATCH = 20_000
 STAGING = "zorg_staging"
 _COLUMNS = ("regel", "soort", "bsn", "leveringsvorm", "startdatum", "einddatum")
 UIT = (
@@ -141,25 +139,6 @@ def _lock_and_stage_table(conn: Connection, feed: Feed) -> None:
     )
 
 
-def _stage(conn: Connection, items: Iterable[ZorgRegel | Melding], res: ZorgResultaat) -> None:
-    batch: list[ZorgRegel] = []
-    for item in items:
-        if isinstance(item, Melding):
-            res.fouten.add(item)
-            batch.clear()
-            continue
-        res.aantal_regels += 1
-        if not res.fouten:
-            batch.append(item)
-            if len(batch) >= BATCH:
-                bulk_insert(conn, STAGING, _COLUMNS, batch)
-                batch.clear()
-    if not res.fouten:
-        bulk_insert(conn, STAGING, _COLUMNS, batch)
-    if res.aantal_regels == 0 and not res.fouten:
-        res.fouten.add(Melding(None, None, "de levering bevat geen regels"))
-
-
 def _match(feed: Feed, left: str, right: str) -> str:
     return " AND ".join(f"{left}.{c} = {right}.{c}" for c in feed.sleutel)
 
@@ -259,7 +238,7 @@ def _load(
 ) -> None:
     feed = res.opdracht.feed
     _lock_and_stage_table(conn, feed)
-    _stage(conn, items, res)
+    stage(conn, STAGING, _COLUMNS, items, res, lambda regel: regel)
     if res.fouten:
         raise _Afgekeurd
     conn.exec_driver_sql(f"CREATE INDEX ix_{STAGING} ON {STAGING} ({', '.join(feed.sleutel)})")
