@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.bsn import elfproef
 from store.meldingen import Melding
 from store.models import Organisatie, OrganisatieToken, WlzRegister
-from store.organisaties import add_gemeente, add_zorgpartij, token_digest
+from store.organisaties import add_gemeente, add_zorgpartij, find, token_digest
 from store.populatie import AanleverRegel, GemeenteToets, Lezer, Opdracht, verwerk_aanlevering
 from store.register import RegisterRegel, load_feed
 from store.rollen import Rol, Wet
@@ -157,9 +157,7 @@ def is_empty(sessions: sessionmaker[Session]) -> bool:
 def _fixed_token(session: Session, rol: Rol, code: str, token: str) -> None:
     """Replace the organisation's new random token by the demo's fixed one."""
     session.flush()
-    org = session.scalar(
-        select(Organisatie).where(Organisatie.rol == rol, Organisatie.code == code)
-    )
+    org = find(session, rol, code)
     assert org is not None
     row = session.scalar(select(OrganisatieToken).where(OrganisatieToken.organisatie_id == org.id))
     assert row is not None
