@@ -273,12 +273,15 @@ def demo(ctx: Context, als_leeg: bool, datum: Any) -> None:
         raise Afgekeurd("de database is niet leeg; de demo vult alleen een lege database")
     aan = ctx.settings.zorginformatie
     demo_set = demo_data.fill(ctx.engine, ctx.sessions, peildatum(datum), zorg=aan)
-    verslagen = demo_data.deliver_populations(ctx.engine, demo_set, peildatum(datum))
+    verslagen = demo_data.deliver_populations(
+        ctx.engine, demo_set, peildatum(datum), wetten.actief(ctx.settings)
+    )
     _print_demo(demo_set, ctx.settings.public_url)
-    for g, verslag in zip(demo_data.POPULATIE, verslagen, strict=True):
-        click.echo(f"Wmo-populatie van {g}: {verslag.aantal_regels} regels, {verslag.status}")
+    for (g, wet), verslag in verslagen.items():
+        naam = wetten.NAAM[wet]
+        click.echo(f"{naam}-populatie van {g}: {verslag.aantal_regels} regels, {verslag.status}")
     click.echo("Maak de signalen van vandaag: samenloop signalen run")
-    click.echo("en haal ze op: samenloop signalen export --gemeente 0363")
+    click.echo("en haal ze op: samenloop signalen export --gemeente 0363 [--wet jw]")
 
 
 def _print_demo(demo_set: demo_data.DemoSet, url: str) -> None:
