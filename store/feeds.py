@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
@@ -33,6 +34,19 @@ class FeedResultaat:
     @property
     def geaccepteerd(self) -> bool:
         return not self.fouten
+
+    def load_kolommen(self, bestandsnaam: str) -> dict[str, Any]:
+        """The values of the columns every load table has (models.LoadKolommen), now."""
+        return {
+            "bestandsnaam": bestandsnaam[:255],
+            "initieel": self.initieel,
+            "verwerkt_op": datetime.now(UTC),
+            "aantal_regels": self.aantal_regels,
+            "toegevoegd": self.toegevoegd,
+            "vervangen": self.vervangen,
+            "verwijderd": self.verwijderd,
+            "waarschuwingen": self.waarschuwingen.totaal,
+        }
 
 
 def stage(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import Connection, Engine, insert, text
 
@@ -112,16 +112,7 @@ def _counts(conn: Connection, res: FeedResultaat) -> None:
 
 
 def _new_load(conn: Connection, res: FeedResultaat, bestandsnaam: str) -> int:
-    values = {
-        "bestandsnaam": bestandsnaam[:255],
-        "initieel": res.initieel,
-        "verwerkt_op": datetime.now(UTC),
-        "aantal_regels": res.aantal_regels,
-        "toegevoegd": res.toegevoegd,
-        "vervangen": res.vervangen,
-        "verwijderd": res.verwijderd,
-        "waarschuwingen": res.waarschuwingen.totaal,
-    }
+    values = res.load_kolommen(bestandsnaam)
     return int(conn.execute(insert(RegisterLoad).returning(RegisterLoad.id), values).scalar_one())
 
 

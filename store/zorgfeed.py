@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -201,18 +201,7 @@ def _counts(conn: Connection, feed: Feed, org_id: int, res: ZorgResultaat) -> No
 
 def _new_load(conn: Connection, org_id: int, res: ZorgResultaat) -> int:
     o = res.opdracht
-    values = {
-        "organisatie_id": org_id,
-        "soort": o.feed.value,
-        "bestandsnaam": o.bestandsnaam[:255],
-        "initieel": o.initieel,
-        "verwerkt_op": datetime.now(UTC),
-        "aantal_regels": res.aantal_regels,
-        "toegevoegd": res.toegevoegd,
-        "vervangen": res.vervangen,
-        "verwijderd": res.verwijderd,
-        "waarschuwingen": res.waarschuwingen.totaal,
-    }
+    values = {"organisatie_id": org_id, "soort": o.feed.value, **res.load_kolommen(o.bestandsnaam)}
     return int(conn.execute(insert(ZorgLoad).returning(ZorgLoad.id), values).scalar_one())
 
 
