@@ -30,7 +30,8 @@ from store.db import (
     make_engine,
     make_sessions,
 )
-from store.register import FeedResultaat, load_feed
+from store.feeds import FeedResultaat
+from store.register import load_feed
 from store.rollen import Wet
 from store.settings import Settings, SettingsError
 
@@ -240,12 +241,13 @@ def register_load(ctx: Context, initieel: bool, file: Path) -> None:
     """Verwerk een CIZ-levering (alles of niets)."""
     with open_feed(file) as raw:
         res = load_feed(ctx.engine, parse_feed(raw), initieel=initieel, bestandsnaam=file.name)
-    _print_feed(res)
+    print_feed(res)
     if not res.geaccepteerd:
         raise Afgekeurd(f"levering afgekeurd: {res.fouten.totaal} fout(en); register ongewijzigd")
 
 
-def _print_feed(res: FeedResultaat) -> None:
+def print_feed(res: FeedResultaat) -> None:
+    """What a load (CIZ, zorgkantoor or zorgaanbieder feed) did, or every error it found."""
     if res.geaccepteerd:
         soort = "initiële levering" if res.initieel else "mutaties"
         click.echo(
@@ -271,12 +273,15 @@ def demo(ctx: Context, als_leeg: bool, datum: Any) -> None:
         raise Afgekeurd("de database is niet leeg; de demo vult alleen een lege database")
     aan = ctx.settings.zorginformatie
     demo_set = demo_data.fill(ctx.engine, ctx.sessions, peildatum(datum), zorg=aan)
-    verslagen = demo_data.deliver_populations(ctx.engine, demo_set, peildatum(datum))
+    verslagen = demo_data.deliver_populations(
+        ctx.engine, demo_set, peildatum(datum), wetten.actief(ctx.settings)
+    )
     _print_demo(demo_set, ctx.settings.public_url)
-    for g, verslag in zip(demo_data.POPULATIE, verslagen, strict=True):
-        click.echo(f"Wmo-populatie van {g}: {verslag.aantal_regels} regels, {verslag.status}")
+    for (g, wet), verslag in verslagen.items():
+        naam = wetten.NAAM[wet]
+        click.echo(f"{naam}-populatie van {g}: {verslag.aantal_regels} regels, {verslag.status}")
     click.echo("Maak de signalen van vandaag: samenloop signalen run")
-    click.echo("en haal ze op: samenloop signalen export --gemeente 0363")
+    click.echo("en haal ze op: samenloop signalen export --gemeente 0363 [--wet jw]")
 
 
 def _print_demo(demo_set: demo_data.DemoSet, url: str) -> None:

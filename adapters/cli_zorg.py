@@ -6,14 +6,13 @@ from pathlib import Path
 
 import click
 
-from adapters.cli import Afgekeurd, Context, open_feed, pass_ctx
+from adapters.cli import Afgekeurd, Context, open_feed, pass_ctx, print_feed
 from adapters.files.zorgfeed import parse_zorgfeed
 from store.zorgfeed import (
     Feed,
     NietGeregistreerd,
     Opdracht,
     ZorginformatieUit,
-    ZorgResultaat,
     load_zorgfeed,
 )
 
@@ -31,22 +30,9 @@ def _load(ctx: Context, opdracht: Opdracht, file: Path) -> None:
             )
     except (ZorginformatieUit, NietGeregistreerd) as exc:
         raise Afgekeurd(f"levering geweigerd: {exc}") from None
-    _print(res)
+    print_feed(res)
     if not res.geaccepteerd:
         raise Afgekeurd(f"levering afgekeurd: {res.fouten.totaal} fout(en); niets gewijzigd")
-
-
-def _print(res: ZorgResultaat) -> None:
-    if res.geaccepteerd:
-        soort = "initiële levering" if res.opdracht.initieel else "mutaties"
-        click.echo(
-            f"{soort} verwerkt: {res.aantal_regels} regels, {res.toegevoegd} toegevoegd, "
-            f"{res.vervangen} vervangen, {res.verwijderd} verwijderd"
-        )
-    for line in res.fouten.regels():
-        click.echo(f"fout: {line}", err=True)
-    for line in res.waarschuwingen.regels():
-        click.echo(f"waarschuwing: {line}")
 
 
 @click.group()

@@ -29,8 +29,9 @@ from store import migrate
 from store.bulk import bulk_insert
 from store.datums import format_datum
 from store.db import make_engine
+from store.feeds import BATCH
 from store.models import RegisterLoad
-from store.register import BATCH, load_feed
+from store.register import load_feed
 from store.settings import Settings
 
 Record = tuple[str, str, date, date, date | None]

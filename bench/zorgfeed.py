@@ -25,9 +25,10 @@ from store import migrate, organisaties
 from store.bulk import bulk_insert
 from store.datums import format_datum
 from store.db import make_engine, make_sessions
+from store.feeds import BATCH
 from store.rollen import Rol
 from store.settings import Settings
-from store.zorgfeed import BATCH, Feed, Opdracht, load_zorgfeed
+from store.zorgfeed import Feed, Opdracht, load_zorgfeed
 
 ZORGKANTOOR = "5501"
 Row = tuple[str, str, date, date | None]

@@ -44,26 +44,28 @@ class Aanroep(NamedTuple):
     today: Callable[[], date] = vandaag  # the peildatum of RegistertoetsSamenloop
 
 
-class RegistertoetsAntwoord(ComplexModel):  # type: ignore[misc]
-    __namespace__ = TNS
-    __type_name__ = "RegistertoetsAntwoord"
-    _type_info = (
-        ("samenloop", _REQUIRED),
-        ("melding", _OPTIONAL),
-        ("bsn", _OPTIONAL),
-        ("wlzStatus", _OPTIONAL),
-    )
-
-
-_UITGEBREID: tuple[tuple[str, Any], ...] = (
+# Each answer's fields are its predecessor's followed by its own: shared as tuples, not by
+# subclassing, because spyne writes a ComplexModel subclass as an xs:extension of its parent
+# (checked with spyne 2.14), a type hierarchy the frozen contract does not have: its three
+# answer types are flat, independent sequences.
+_VELDEN_2015: tuple[tuple[str, Any], ...] = (
     ("samenloop", _REQUIRED),
     ("melding", _OPTIONAL),
     ("bsn", _OPTIONAL),
     ("wlzStatus", _OPTIONAL),
+)
+_UITGEBREID: tuple[tuple[str, Any], ...] = (
+    *_VELDEN_2015,
     ("afgiftedatum", _OPTIONAL_DATE),
     ("ingangsdatum", _OPTIONAL_DATE),
     ("einddatum", _OPTIONAL_DATE),
 )
+
+
+class RegistertoetsAntwoord(ComplexModel):  # type: ignore[misc]
+    __namespace__ = TNS
+    __type_name__ = "RegistertoetsAntwoord"
+    _type_info = _VELDEN_2015
 
 
 class RegistertoetsUitgebreidAntwoord(ComplexModel):  # type: ignore[misc]

@@ -1,7 +1,7 @@
 """A small synthetic demo set: test-range BSNs, a register with every status, three gemeenten,
-and a Wmo population for each, so that the first nightly run has signals to show; and a
-zorgkantoor and a zorgaanbieder with a few rows, so that the registertoets 2023 shows every
-advies value (doorontwikkeling-2023.md section 3)."""
+a Wmo population for each and a Jeugdwet population for one, so that the first nightly run has
+signals of both wetten to show; and a zorgkantoor and a zorgaanbieder with a few rows, so that
+the registertoets 2023 shows every advies value (doorontwikkeling-2023.md section 3)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.bsn import elfproef
 from store.meldingen import Melding
 from store.models import Organisatie, OrganisatieToken, WlzRegister
-from store.organisaties import add_gemeente, add_zorgpartij, token_digest
+from store.organisaties import add_gemeente, add_zorgpartij, find, token_digest
 from store.populatie import AanleverRegel, GemeenteToets, Lezer, Opdracht, verwerk_aanlevering
 from store.register import RegisterRegel, load_feed
 from store.rollen import Rol, Wet
@@ -65,11 +65,19 @@ RECORDS = (
 # Added with the 2023 advies; their BSNs come after the clients without samenloop, so that the
 # BSNs of the records above stay what the README shows.
 RECORDS_2023 = (("Ja", date(2025, 1, 10), date(2025, 1, 15), date(2026, 2, 28)),)
+# Added with the Jeugdwet population: three children, BSNs after the 2023 record's.
+RECORDS_JW = (
+    ("Ja", date(2026, 1, 12), date(2026, 1, 15), None),
+    ("Onbekend", date(2025, 10, 1), date(2025, 10, 1), None),
+    ("Nee", date(2025, 11, 20), date(2025, 11, 20), None),
+)
+REGISTER = RECORDS + RECORDS_2023 + RECORDS_JW  # the demo register, in BSN order
 
-# Zorg rows per register record (index into RECORDS + RECORDS_2023): what the registertoets 2023
-# then advises today. 0: Verblijf from 01-03-2026, care begun 03-03-2026 (JA per the actual
-# start, A6); 5: MPT and PGB (DEELS, A7); 6: an indication that ended (NEE, A3, with its zorg
-# information); 3 has no rows (ONBEKEND, A5); 1 is Onbekend (A4) and 2 Nee (A2).
+# Zorg rows per register record (index into REGISTER): what the registertoets 2023 then
+# advises today. 0: Verblijf from 01-03-2026, care begun 03-03-2026 (JA per the actual start,
+# A6); 5: MPT and PGB (DEELS, A7); 6: an indication that ended (NEE, A3, with its zorg
+# information); 3 has no rows (ONBEKEND, A5); 1 is Onbekend (A4) and 2 Nee (A2); 7, a child:
+# Verblijf from 01-02-2026, planned by the zorgkantoor (JA, A6).
 ZORGKANTOOR = ("5515", "demo-zorgkantoor")  # Zorgkantoor Amsterdam (iWlz COD001)
 ZORGAANBIEDER = ("98765432", "demo-zorgaanbieder")  # a synthetic AGB code
 TOEWIJZINGEN = (
@@ -77,17 +85,25 @@ TOEWIJZINGEN = (
     (5, "7", date(2024, 1, 1), None),
     (5, "2", date(2024, 1, 1), None),
     (6, "4", date(2025, 2, 1), None),
+    (7, "4", date(2026, 2, 1), None),
 )
 ZORGSTARTS = ((0, date(2026, 3, 3)),)
 
 
-# The Wmo population per aanleverende gemeente: (gemeentecode, client, begins later). A client
-# is the index of a register record (RECORDS), or "z0"/"z1" for a BSN without samenloop.
-# "Begins later": the subscription's ingangsdatum lies after the peildatum (not lopend yet).
-POPULATIE: dict[str, tuple[tuple[str, int | str, bool], ...]] = {
-    "0363": (("0363", 0, False), ("0437", 1, False), ("0363", 2, False), ("0363", "z0", False)),
-    "0599": (("0599", 3, False), ("0599", 4, False), ("0599", 0, False)),
-    "0344": (("0344", 5, True), ("0344", "z1", False)),
+# The populations per (aanleverende gemeente, wet): (gemeentecode, client, begins later). A
+# client is the index of a register record, or "z0"/"z1" for a BSN without samenloop. "Begins
+# later": the subscription's ingangsdatum lies after the peildatum (not lopend yet). 0363's
+# Jeugdwet population: the three children of RECORDS_JW, one of them living in 0437.
+POPULATIE: dict[tuple[str, Wet], tuple[tuple[str, int | str, bool], ...]] = {
+    ("0363", Wet.WMO): (
+        ("0363", 0, False),
+        ("0437", 1, False),
+        ("0363", 2, False),
+        ("0363", "z0", False),
+    ),
+    ("0599", Wet.WMO): (("0599", 3, False), ("0599", 4, False), ("0599", 0, False)),
+    ("0344", Wet.WMO): (("0344", 5, True), ("0344", "z1", False)),
+    ("0363", Wet.JW): (("0363", 7, False), ("0437", 8, False), ("0363", 9, False)),
 }
 SINDS = date(2024, 1, 1)  # the ingangsdatum of every lopende demo subscription
 
@@ -108,21 +124,19 @@ def demo_set() -> DemoSet:
     bsns = synthetic_bsns()
     eerste = [next(bsns) for _ in RECORDS]
     zonder = (next(bsns), next(bsns))
-    nummers = [*eerste, *(next(bsns) for _ in RECORDS_2023)]
+    nummers = [*eerste, *(next(bsns) for _ in REGISTER[len(RECORDS) :])]
     register = tuple(
         RegisterRegel(i, "T", bsn, *record)
-        for i, (bsn, record) in enumerate(
-            zip(nummers, RECORDS + RECORDS_2023, strict=True), start=1
-        )
+        for i, (bsn, record) in enumerate(zip(nummers, REGISTER, strict=True), start=1)
     )
     return DemoSet(GEMEENTEN, register, zonder)
 
 
-def _regels(demo: DemoSet, gemeente: str, peildatum: date) -> list[AanleverRegel]:
+def _regels(demo: DemoSet, populatie: tuple[str, Wet], peildatum: date) -> list[AanleverRegel]:
     later = (peildatum + timedelta(days=30)).isoformat()
     return [
         AanleverRegel(n, code, demo.bsn(client), later if begint_later else SINDS.isoformat(), None)
-        for n, (code, client, begint_later) in enumerate(POPULATIE[gemeente], start=1)
+        for n, (code, client, begint_later) in enumerate(POPULATIE[populatie], start=1)
     ]
 
 
@@ -135,16 +149,20 @@ def _lezer(regels: list[AanleverRegel]) -> Lezer:
     return lees
 
 
-def deliver_populations(engine: Engine, demo: DemoSet, peildatum: date) -> list[Verslag]:
-    """Each demo gemeente delivers its Wmo population (an initial aanlevering, the normal way)."""
-    return [
-        verwerk_aanlevering(
+def deliver_populations(
+    engine: Engine, demo: DemoSet, peildatum: date, wetten: tuple[Wet, ...] = tuple(Wet)
+) -> dict[tuple[str, Wet], Verslag]:
+    """Each demo gemeente delivers its population of each of `wetten` (the active ones) that it
+    has: an initial aanlevering, the normal way. The verslag per (gemeente, wet)."""
+    return {
+        (gemeente, wet): verwerk_aanlevering(
             engine,
-            Opdracht(gemeente, Wet.WMO, "demo-populatie.csv", peildatum, initieel=True),
-            _lezer(_regels(demo, gemeente, peildatum)),
+            Opdracht(gemeente, wet, "demo-populatie.csv", peildatum, initieel=True),
+            _lezer(_regels(demo, (gemeente, wet), peildatum)),
         )
-        for gemeente in POPULATIE
-    ]
+        for gemeente, wet in POPULATIE
+        if wet in wetten
+    }
 
 
 def is_empty(sessions: sessionmaker[Session]) -> bool:
@@ -157,9 +175,7 @@ def is_empty(sessions: sessionmaker[Session]) -> bool:
 def _fixed_token(session: Session, rol: Rol, code: str, token: str) -> None:
     """Replace the organisation's new random token by the demo's fixed one."""
     session.flush()
-    org = session.scalar(
-        select(Organisatie).where(Organisatie.rol == rol, Organisatie.code == code)
-    )
+    org = find(session, rol, code)
     assert org is not None
     row = session.scalar(select(OrganisatieToken).where(OrganisatieToken.organisatie_id == org.id))
     assert row is not None

@@ -86,11 +86,10 @@ class Aanleverrecht(Base):
     gemeentecode: Mapped[str] = mapped_column(ForeignKey("gemeente.code"))
 
 
-class RegisterLoad(Base):
-    """One applied CIZ feed."""
+class LoadKolommen:
+    """The columns of every applied feed (a mixin: each table gets its own copies, after its
+    own columns): the file, initial or not, when, and what it counted (store.feeds)."""
 
-    __tablename__ = "register_load"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bestandsnaam: Mapped[str] = mapped_column(String(255))
     initieel: Mapped[bool] = mapped_column(Boolean)
     verwerkt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -99,6 +98,13 @@ class RegisterLoad(Base):
     vervangen: Mapped[int] = mapped_column(Integer)
     verwijderd: Mapped[int] = mapped_column(Integer)
     waarschuwingen: Mapped[int] = mapped_column(Integer)
+
+
+class RegisterLoad(LoadKolommen, Base):
+    """One applied CIZ feed."""
+
+    __tablename__ = "register_load"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class WlzRegister(Base):

@@ -8,29 +8,21 @@ BSN; the organisation index serves the initial load.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String
+from sqlalchemy import Date, Index, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base
+from store.models import Base, LoadKolommen
 
 
-class ZorgLoad(Base):
+class ZorgLoad(LoadKolommen, Base):
     """One applied zorgkantoor or zorgaanbieder feed, with its counts."""
 
     __tablename__ = "zorg_load"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisatie_id: Mapped[int] = mapped_column(Integer, index=True)
     soort: Mapped[str] = mapped_column(String(20))  # "zorgkantoor" or "zorgaanbieder"
-    bestandsnaam: Mapped[str] = mapped_column(String(255))
-    initieel: Mapped[bool] = mapped_column(Boolean)
-    verwerkt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    aantal_regels: Mapped[int] = mapped_column(Integer)
-    toegevoegd: Mapped[int] = mapped_column(Integer)
-    vervangen: Mapped[int] = mapped_column(Integer)
-    verwijderd: Mapped[int] = mapped_column(Integer)
-    waarschuwingen: Mapped[int] = mapped_column(Integer)
 
 
 class ZorgkantoorLevering(Base):

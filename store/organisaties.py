@@ -49,14 +49,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _find(session: Session, rol: Rol, code: str) -> Organisatie | None:
+def find(session: Session, rol: Rol, code: str) -> Organisatie | None:
+    """The organisation of this role and code, active or not."""
     return session.scalar(
         select(Organisatie).where(Organisatie.rol == rol, Organisatie.code == code)
     )
 
 
 def _require(session: Session, rol: Rol, code: str) -> Organisatie:
-    org = _find(session, rol, code)
+    org = find(session, rol, code)
     if org is None or not org.actief:
         raise OrganisatieFout(f"{rol} {code} is niet geregistreerd")
     return org
@@ -133,7 +134,7 @@ def add_gemeente(
     It delivers for itself and the samenwerking, for each of `wetten` (both, unless the operator
     names one: a gemeente whose Wmo another gemeente delivers registers for the Jeugdwet alone).
     """
-    org = _find(session, Rol.GEMEENTE, code)
+    org = find(session, Rol.GEMEENTE, code)
     if org is not None and org.actief:
         raise OrganisatieFout(f"gemeente {code} is al geregistreerd; gebruik 'org set'")
     if org is None:
@@ -204,7 +205,7 @@ def _levert_voor(session: Session, org: Organisatie, wet: Wet) -> tuple[str, ...
 
 
 def describe(session: Session, rol: Rol, code: str) -> OrganisatieInfo | None:
-    org = _find(session, rol, code)
+    org = find(session, rol, code)
     if org is None:
         return None
     wmo, jw = (_levert_voor(session, org, wet) for wet in (Wet.WMO, Wet.JW))
@@ -262,7 +263,7 @@ def add_zorgpartij(
     """Register (or re-activate) a zorgkantoor or zorgaanbieder; returns its new token."""
     if fout := code_fout(rol, code, peildatum):
         raise OrganisatieFout(fout)
-    org = _find(session, rol, code)
+    org = find(session, rol, code)
     if org is not None and org.actief:
         raise OrganisatieFout(f"{rol} {code} is al geregistreerd; gebruik 'org set'")
     if org is None:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Connection, Engine, insert, text
 
-from store.bulk import bulk_insert
 from store.db import for_jobs
-from store.meldingen import Melding, Meldingen
+from store.feeds import FeedResultaat, stage
+from store.meldingen import Melding
 from store.models import RegisterLoad
 
-BATCH = 20_000
 STAGING = "register_staging"
 _COLUMNS = ("regel", "soort", "bsn", "wlz_status", "afgiftedatum", "ingangsdatum", "einddatum")
 _RECORD = "bsn, wlz_status, afgiftedatum, ingangsdatum, einddatum"
@@ -43,22 +42,6 @@ class RegisterRegel:
         )
 
 
-@dataclass
-class FeedResultaat:
-    initieel: bool
-    aantal_regels: int = 0
-    toegevoegd: int = 0
-    vervangen: int = 0
-    verwijderd: int = 0
-    fouten: Meldingen = field(default_factory=Meldingen)
-    waarschuwingen: Meldingen = field(default_factory=Meldingen)
-    load_id: int | None = None
-
-    @property
-    def geaccepteerd(self) -> bool:
-        return not self.fouten
-
-
 class _Afgekeurd(Exception):
     """Raised inside the transaction so that it rolls back."""
 
@@ -77,25 +60,6 @@ def _lock(conn: Connection) -> None:
     """One writer at a time; readers (the registertoets) carry on."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE wlz_register IN SHARE ROW EXCLUSIVE MODE")
-
-
-def _stage(conn: Connection, items: Iterable[RegisterRegel | Melding], res: FeedResultaat) -> None:
-    batch: list[tuple[object, ...]] = []
-    for item in items:
-        if isinstance(item, Melding):
-            res.fouten.add(item)
-            batch.clear()
-            continue
-        res.aantal_regels += 1
-        if not res.fouten:
-            batch.append(item.row())
-            if len(batch) >= BATCH:
-                bulk_insert(conn, STAGING, _COLUMNS, batch)
-                batch.clear()
-    if not res.fouten:
-        bulk_insert(conn, STAGING, _COLUMNS, batch)
-    if res.aantal_regels == 0 and not res.fouten:
-        res.fouten.add(Melding(None, None, "de levering bevat geen regels"))
 
 
 def _check_doubles(conn: Connection, res: FeedResultaat) -> None:
@@ -148,16 +112,7 @@ def _counts(conn: Connection, res: FeedResultaat) -> None:
 
 
 def _new_load(conn: Connection, res: FeedResultaat, bestandsnaam: str) -> int:
-    values = {
-        "bestandsnaam": bestandsnaam[:255],
-        "initieel": res.initieel,
-        "verwerkt_op": datetime.now(UTC),
-        "aantal_regels": res.aantal_regels,
-        "toegevoegd": res.toegevoegd,
-        "vervangen": res.vervangen,
-        "verwijderd": res.verwijderd,
-        "waarschuwingen": res.waarschuwingen.totaal,
-    }
+    values = res.load_kolommen(bestandsnaam)
     return int(conn.execute(insert(RegisterLoad).returning(RegisterLoad.id), values).scalar_one())
 
 
@@ -196,7 +151,7 @@ def _load(
 ) -> None:
     _lock(conn)
     _create_staging(conn)
-    _stage(conn, items, res)
+    stage(conn, STAGING, _COLUMNS, items, res, RegisterRegel.row)
     if res.fouten:
         raise _Afgekeurd
     conn.exec_driver_sql(f"CREATE INDEX ix_{STAGING}_bsn ON {STAGING} (bsn)")

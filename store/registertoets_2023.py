@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine
 
+from store import wetten
 from store.advies import Advies, Indicatie, Situatie, Zorginformatie, advies
 from store.auth import Credentials
 from store.registertoets import (
@@ -26,10 +27,7 @@ from store.registertoets import (
     toets,
 )
 from store.rollen import Wet
-from store.wetten import uit_melding
 from store.zorginformatie import lees as lees_zorg
-
-WETTEN = tuple(w.value for w in Wet)
 
 
 class WetOngeldig(ValueError):
@@ -46,12 +44,12 @@ class Samenloopuitslag:
 
 
 def wet_fout(wet: object, jeugdwet: bool) -> str | None:
-    """Why this wet is refused (plain Dutch, without the value), or None. One check for SOAP,
-    REST and the CLI."""
-    if not isinstance(wet, str) or wet not in WETTEN:
-        return "onbekende wet; toegestaan: " + ", ".join(WETTEN)
-    if wet == Wet.JW and not jeugdwet:
-        return uit_melding(Wet.JW, (Wet.WMO,))
+    """Why this wet is refused (plain Dutch, without the value), or None: store.wetten's check.
+    An unknown wet names both wetten, as the request's schema (WSDL, OpenAPI) does."""
+    try:
+        wetten.kies(wet, jeugdwet, noem=tuple(Wet))
+    except wetten.WetGeweigerd as exc:
+        return str(exc)
     return None
 
 

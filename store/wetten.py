@@ -11,20 +11,28 @@ from store.rollen import Wet
 from store.settings import Settings
 
 NAAM = {Wet.WMO: "Wmo", Wet.JW: "Jeugdwet"}
+_WAARDEN = frozenset(w.value for w in Wet)
 
 
-class WetUit(ValueError):
-    """A known wet that this service does not work for now; the message is plain Dutch."""
+class WetGeweigerd(ValueError):
+    """A wet this service does not take now; the message is plain Dutch, never the value."""
+
+
+class WetOnbekend(WetGeweigerd):
+    """A value that is no wet at all (not `wmo` or `jw`)."""
+
+
+class WetUit(WetGeweigerd):
+    """A known wet that this service does not work for now."""
 
 
 def actief(settings: Settings) -> tuple[Wet, ...]:
     """The wetten this service works for, in their fixed order (Wmo first)."""
-    return tuple(w for w in Wet if w is not Wet.JW or settings.jeugdwet)
+    return _aan(settings.jeugdwet)
 
 
-def toegestaan(settings: Settings) -> str:
-    """The active wetten as the short list a message names: `wmo, jw`."""
-    return ", ".join(w.value for w in actief(settings))
+def _aan(jeugdwet: bool) -> tuple[Wet, ...]:
+    return tuple(w for w in Wet if w is not Wet.JW or jeugdwet)
 
 
 def uit_melding(wet: Wet, aan: tuple[Wet, ...]) -> str:
@@ -33,8 +41,20 @@ def uit_melding(wet: Wet, aan: tuple[Wet, ...]) -> str:
     return f"de {NAAM[wet]} ({wet.value}) staat uit in deze service; toegestaan: {toegestaan}"
 
 
+def kies(waarde: object, jeugdwet: bool, *, noem: tuple[Wet, ...] | None = None) -> Wet:
+    """The wet `waarde` names, when this service works for it now (`jeugdwet`:
+    SAMENLOOP_JEUGDWET). The one check for every transport: WetOnbekend for a value that is
+    no wet, naming `noem` (default: the active wetten), WetUit for a switched-off wet."""
+    aan = _aan(jeugdwet)
+    if not isinstance(waarde, str) or waarde not in _WAARDEN:
+        genoemd = ", ".join(w.value for w in (noem or aan))
+        raise WetOnbekend(f"onbekende wet; toegestaan: {genoemd}")
+    wet = Wet(waarde)
+    if wet not in aan:
+        raise WetUit(uit_melding(wet, aan))
+    return wet
+
+
 def controleer(settings: Settings, wet: Wet) -> Wet:
     """The wet itself when it is active; WetUit (naming what is allowed) when it is not."""
-    if wet not in actief(settings):
-        raise WetUit(uit_melding(wet, actief(settings)))
-    return wet
+    return kies(wet, settings.jeugdwet)

@@ -11,21 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, column, insert, select, table, text
 
 from store import signaalscope
-from store.bulk import bulk_insert
 from store.db import for_jobs
-from store.meldingen import Melding, Meldingen
+from store.feeds import FeedResultaat, stage
+from store.meldingen import Melding
 from store.models import Organisatie
 from store.models_zorg import ZorgLoad
 from store.rollen import Rol
 
-BATCH = 20_000
 STAGING = "zorg_staging"
 _COLUMNS = ("regel", "soort", "bsn", "leveringsvorm", "startdatum", "einddatum")
 UIT = (
@@ -81,19 +80,14 @@ class Opdracht:
 
 
 @dataclass
-class ZorgResultaat:
-    opdracht: Opdracht
-    aantal_regels: int = 0
-    toegevoegd: int = 0
-    vervangen: int = 0
-    verwijderd: int = 0
-    fouten: Meldingen = field(default_factory=Meldingen)
-    waarschuwingen: Meldingen = field(default_factory=Meldingen)
-    load_id: int | None = None
+class ZorgResultaat(FeedResultaat):
+    """A feed's result with who sent it; `initieel` is the opdracht's."""
 
-    @property
-    def geaccepteerd(self) -> bool:
-        return not self.fouten
+    opdracht: Opdracht
+    initieel: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.initieel = self.opdracht.initieel
 
     def as_dict(self) -> dict[str, Any]:
         """The load's report (JSON names, as the verwerkingsverslag's)."""
@@ -144,25 +138,6 @@ def _lock_and_stage_table(conn: Connection, feed: Feed) -> None:
         "bsn VARCHAR(9) NOT NULL, leveringsvorm VARCHAR(2) NOT NULL, startdatum DATE NOT NULL, "
         f"einddatum DATE){' ON COMMIT DROP' if postgres else ''}"
     )
-
-
-def _stage(conn: Connection, items: Iterable[ZorgRegel | Melding], res: ZorgResultaat) -> None:
-    batch: list[ZorgRegel] = []
-    for item in items:
-        if isinstance(item, Melding):
-            res.fouten.add(item)
-            batch.clear()
-            continue
-        res.aantal_regels += 1
-        if not res.fouten:
-            batch.append(item)
-            if len(batch) >= BATCH:
-                bulk_insert(conn, STAGING, _COLUMNS, batch)
-                batch.clear()
-    if not res.fouten:
-        bulk_insert(conn, STAGING, _COLUMNS, batch)
-    if res.aantal_regels == 0 and not res.fouten:
-        res.fouten.add(Melding(None, None, "de levering bevat geen regels"))
 
 
 def _match(feed: Feed, left: str, right: str) -> str:
@@ -227,18 +202,7 @@ def _counts(conn: Connection, feed: Feed, org_id: int, res: ZorgResultaat) -> No
 
 def _new_load(conn: Connection, org_id: int, res: ZorgResultaat) -> int:
     o = res.opdracht
-    values = {
-        "organisatie_id": org_id,
-        "soort": o.feed.value,
-        "bestandsnaam": o.bestandsnaam[:255],
-        "initieel": o.initieel,
-        "verwerkt_op": datetime.now(UTC),
-        "aantal_regels": res.aantal_regels,
-        "toegevoegd": res.toegevoegd,
-        "vervangen": res.vervangen,
-        "verwijderd": res.verwijderd,
-        "waarschuwingen": res.waarschuwingen.totaal,
-    }
+    values = {"organisatie_id": org_id, "soort": o.feed.value, **res.load_kolommen(o.bestandsnaam)}
     return int(conn.execute(insert(ZorgLoad).returning(ZorgLoad.id), values).scalar_one())
 
 
@@ -274,7 +238,7 @@ def _load(
 ) -> None:
     feed = res.opdracht.feed
     _lock_and_stage_table(conn, feed)
-    _stage(conn, items, res)
+    stage(conn, STAGING, _COLUMNS, items, res, lambda regel: regel)
     if res.fouten:
         raise _Afgekeurd
     conn.exec_driver_sql(f"CREATE INDEX ix_{STAGING} ON {STAGING} ({', '.join(feed.sleutel)})")

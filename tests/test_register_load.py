@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.cli import cli
 from adapters.files.cizfeed import parse_feed
+from store.feeds import FeedResultaat
 from store.models import RegisterLoad, RegisterMutatie, WlzRegister
-from store.register import FeedResultaat, load_feed
+from store.register import load_feed
 from tests.conftest import fixture_path
 
 

@@ -43,12 +43,8 @@ def wet(settings: Settings, *, required: bool = False, default: Wet | None = Non
 
     def parse(value: str) -> Wet:
         try:
-            gekozen = Wet(value)
-        except ValueError:
-            raise Ongeldig(f"onbekende wet; toegestaan: {wetten.toegestaan(settings)}") from None
-        try:
-            return wetten.controleer(settings, gekozen)
-        except wetten.WetUit as exc:
+            return wetten.kies(value, settings.jeugdwet)
+        except wetten.WetGeweigerd as exc:
             raise Ongeldig(str(exc)) from None
 
     return Param(parse, required, default)

@@ -81,9 +81,7 @@ def nacht(
 
 def _register(demo_set: demo.DemoSet) -> dict[str, tuple[str, date, date, date | None]]:
     """The demo register as scenario.register takes it, to change a record of."""
-    return dict(
-        zip((r.bsn for r in demo_set.register), demo.RECORDS + demo.RECORDS_2023, strict=True)
-    )
+    return dict(zip((r.bsn for r in demo_set.register), demo.REGISTER, strict=True))
 
 
 def _cli(env: dict[str, str], *args: str) -> str:

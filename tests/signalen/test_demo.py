@@ -1,5 +1,6 @@
 """The demo as a user meets it: `samenloop demo`, `signalen run`, then the files by CLI and API
-and the mail; the files hold what the rules (beslisregels.md section 4) predict for the demo."""
+and the mail; the files hold what the rules (beslisregels.md section 4) predict for the demo,
+for the Wmo and for 0363's Jeugdwet population (a version 2 file, with the zorg columns)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from store.settings import Settings
 
 D = date(2026, 3, 1)
 KOP = "Code aanleverende gemeente,Gemeentecode,BSN,WlzStatus,Afgiftedatum,Ingangsdatum,Einddatum"
+KOP_V2 = (
+    KOP + ",Leveringsvormen,Startdatum zorg,Bron startdatum zorg,Advies,Advies regel,Advies per"
+)
 DEMO = demo.demo_set()
 
 
@@ -44,6 +48,18 @@ VERWACHT = {
     "0599": [KOP, _regel("0599", "0599", 0), _regel("0599", "0599", 3)],
     "0344": [],
 }
+# 0363's Jeugdwet children: the Ja with Verblijf planned from 01-02-2026 (advies JA, A6) and the
+# Onbekend in 0437 (A4) are signalled, the Nee is not; the other gemeenten deliver no Jw.
+VERWACHT_JW = {
+    "0363": [
+        KOP_V2,
+        _regel("0363", "0363", 7) + ",4,01-02-2026,zorgkantoor,JA,A6,01-02-2026",
+        _regel("0363", "0437", 8) + ",,,,ONBEKEND,A4,",
+    ],
+    "0599": [],
+    "0344": [],
+}
+VERWACHT_PER_WET = {"wmo": VERWACHT, "jw": VERWACHT_JW}
 
 
 @pytest.fixture
@@ -51,6 +67,7 @@ def nacht(cli_env: dict[str, str], smtp: tuple[int, list[bytes]]) -> Iterator[di
     env = {**cli_env, "SAMENLOOP_SMTP_HOST": "127.0.0.1", "SAMENLOOP_SMTP_PORT": str(smtp[0])}
     out = _cli(env, "demo", "--datum", D.isoformat()).output
     assert "Wmo-populatie van 0363: 4 regels, afgeleverd" in out
+    assert "Jeugdwet-populatie van 0363: 3 regels, afgeleverd" in out
     _cli(env, "signalen", "run", "--datum", D.isoformat())
     yield env
 
@@ -60,9 +77,11 @@ def _sorted(lines: list[str]) -> list[str]:
 
 
 def _assert_files_as_predicted(nacht: dict[str, str]) -> None:
-    for gemeente, verwacht in VERWACHT.items():
-        export = _cli(nacht, "signalen", "export", "--gemeente", gemeente, "--datum", "2026-03-01")
-        assert _sorted(export.stdout.splitlines()) == _sorted(verwacht), gemeente
+    for wet, per_gemeente in VERWACHT_PER_WET.items():
+        for gemeente, verwacht in per_gemeente.items():
+            args = ("--gemeente", gemeente, "--wet", wet, "--datum", "2026-03-01")
+            export = _cli(nacht, "signalen", "export", *args)
+            assert _sorted(export.stdout.splitlines()) == _sorted(verwacht), (gemeente, wet)
 
 
 def test_the_demo_nights_files_are_what_the_rules_predict(nacht: dict[str, str]) -> None:
@@ -75,25 +94,37 @@ def test_the_demo_gemeenten_fetch_their_file_by_api(
     app = create_rest_app(settings, engine)
     for g in demo.GEMEENTEN:
         auth = (g.code, g.token)
-        with httpx.Client(transport=httpx.WSGITransport(app=app), auth=auth) as client:
-            r = client.get("http://demo/api/v1/signalen/bestanden/2026-03-01?wet=wmo")
-        if VERWACHT[g.code]:
-            assert r.status_code == 200
-            assert _sorted(r.text.splitlines()) == _sorted(VERWACHT[g.code])
-        else:
-            assert r.status_code == 404
+        for wet, per_gemeente in VERWACHT_PER_WET.items():
+            with httpx.Client(transport=httpx.WSGITransport(app=app), auth=auth) as client:
+                r = client.get(f"http://demo/api/v1/signalen/bestanden/2026-03-01?wet={wet}")
+            if per_gemeente[g.code]:
+                assert r.status_code == 200
+                assert _sorted(r.text.splitlines()) == _sorted(per_gemeente[g.code])
+            else:
+                assert r.status_code == 404
 
 
 def test_the_demo_gemeenten_with_a_file_get_one_mail_without_bsns(
     nacht: dict[str, str], smtp: tuple[int, list[bytes]]
 ) -> None:
     ontvangers = sorted(str(message_from_bytes(m)["To"]) for m in smtp[1])
-    assert ontvangers == [g.mail for g in demo.GEMEENTEN if VERWACHT[g.code]]
+    per_bestand = [g.mail for v in VERWACHT_PER_WET.values() for g in demo.GEMEENTEN if v[g.code]]
+    assert ontvangers == sorted(per_bestand)
     for mail in smtp[1]:
         assert not any(r.bsn in mail.decode() for r in DEMO.register)
 
 
 def test_rerunning_the_demo_night_changes_nothing(nacht: dict[str, str]) -> None:
     again = _cli(nacht, "signalen", "run", "--datum", D.isoformat())
-    assert "was al voltooid (4 signalen); niets nieuws" in again.output
+    assert "was al voltooid (6 signalen); niets nieuws" in again.output
     _assert_files_as_predicted(nacht)
+
+
+def test_with_the_jeugdwet_uit_the_demo_delivers_no_jw_population(
+    cli_env: dict[str, str],
+) -> None:
+    uit = {**cli_env, "SAMENLOOP_JEUGDWET": "uit"}
+    out = _cli(uit, "demo", "--datum", D.isoformat()).output
+    assert "Wmo-populatie van 0363" in out and "Jeugdwet-populatie" not in out
+    nacht = _cli(uit, "signalen", "run", "--datum", D.isoformat()).output
+    assert "4 signalen in 2 bestand(en)" in nacht
