@@ -314,6 +314,7 @@ def main() -> None:
 def _register_groups() -> None:
     """Command groups live in their own modules, which import the helpers above."""
     from adapters.cli_beheer import audit, bewaartermijn  # noqa: PLC0415
+    from adapters.cli_gebruiker import gebruiker  # noqa: PLC0415
     from adapters.cli_org import org  # noqa: PLC0415
     from adapters.cli_populatie import populatie  # noqa: PLC0415
     from adapters.cli_signalen import signalen  # noqa: PLC0415
@@ -326,6 +327,7 @@ def _register_groups() -> None:
     cli.add_command(bewaartermijn)
     cli.add_command(zorgkantoor)
     cli.add_command(zorgaanbieder)
+    cli.add_command(gebruiker)
 
 
 _register_groups()
