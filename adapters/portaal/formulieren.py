@@ -19,7 +19,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import EqualTo, InputRequired
+from wtforms.validators import DataRequired, EqualTo, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from store.gebruikers import Gebruikersrecht
@@ -62,7 +62,7 @@ def fout_bij(veld: Any, melding: str) -> None:
 
 
 class InloggenFormulier(_Basis):
-    email = StringField("E-mailadres", [InputRequired("Vul uw e-mailadres in.")], filters=[_strip])
+    email = StringField("E-mailadres", [DataRequired("Vul uw e-mailadres in.")], filters=[_strip])
     wachtwoord = PasswordField("Wachtwoord", [InputRequired("Vul uw wachtwoord in.")])
     volgende = HiddenField()
 
@@ -84,7 +84,7 @@ WETTEN = {"wmo": "Wmo 2015", "jw": "Jeugdwet"}
 
 
 class RegistertoetsFormulier(_Basis):
-    bsn = StringField("BSN", [InputRequired("Vul een BSN in.")], filters=[_strip])
+    bsn = StringField("BSN", [DataRequired("Vul een BSN in.")], filters=[_strip])
     wet = RadioField("Wet", [InputRequired("Kies de wet.")], choices=dict(WETTEN), default="wmo")
 
 
@@ -114,5 +114,5 @@ class RechtenFormulier(_Basis):
 
 
 class GebruikerFormulier(_Basis):
-    email = StringField("E-mailadres", [InputRequired("Vul het e-mailadres in.")], filters=[_strip])
+    email = StringField("E-mailadres", [DataRequired("Vul het e-mailadres in.")], filters=[_strip])
     rechten = _rechten()
