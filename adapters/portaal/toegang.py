@@ -86,6 +86,10 @@ class Toegang:
         self._portaal.zet_cookie(resp, csrf.COOKIE, token)
         return token
 
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if req.path.startswith(paden.STATIC + "/"):  # no resource: named here
+            name_operation(req.env, "portaal.static", paden.STATIC + "/{bestand}")
+
     def process_resource(
         self, req: falcon.Request, resp: falcon.Response, resource: Any, params: dict[str, Any]
     ) -> None:

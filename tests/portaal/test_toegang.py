@@ -337,3 +337,41 @@ def _org_id(engine: Engine, gebruiker_id: int) -> int:
         found = conn.scalar(select(Gebruiker.organisatie_id).where(Gebruiker.id == gebruiker_id))
     assert found is not None
     return int(found)
+
+
+def test_requests_are_logged_by_route_and_organisation_without_a_bsn_or_token(
+    beheerder: Bezoeker, gebruikers: Gebruikers, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.logcheck import leak
+
+    caplog.set_level("INFO", logger="samenloop.request")
+    beheerder.get(f"/portaal/gebruikers/{gebruikers.medewerker}")
+    beheerder.get("/portaal/static/portaal.css")
+    beheerder.post("/portaal/registertoets", {"bsn": "999900006", "wet": "wmo"})
+    lines = [
+        getattr(r, "samenloop_fields", "") for r in caplog.records if r.name == "samenloop.request"
+    ]
+    assert any(
+        '"path":"/portaal/gebruikers/{id}","operation":"portaal.gebruiker.get","organisation":"0363"'
+        in line
+        for line in lines
+    ), lines
+    assert any('"operation":"portaal.static"' in line for line in lines)
+    assert any('"operation":"portaal.registertoets.post"' in line for line in lines)
+    assert all(leak(line, ()) is None for line in lines)
+
+
+def test_the_service_mounts_the_portal_under_its_prefix_only(
+    settings: Settings, engine: Engine, gebruikers: Gebruikers
+) -> None:
+    from adapters.wsgi import create_app
+
+    app = create_app(settings, engine)
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url=BASE_URL) as client:
+        assert_pagina(client.get("/portaal/inloggen"), 200, "Inloggen")
+        assert client.get("/portaal").headers["location"] == "/portaal/"
+        assert client.get("/portaal/").status_code == 303
+        other = client.get("/portaalx")
+        assert other.status_code == 404
+        assert other.headers["content-type"] == "application/problem+json"  # REST's 404
+        assert client.get("/health").status_code == 200
