@@ -9,12 +9,14 @@ one that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from store.models import Organisatie
@@ -155,11 +157,21 @@ def _voeg_toe(
     return NieuweGebruiker(info(session, gebruiker, org.code), token)
 
 
+@contextmanager
+def _uniek() -> Iterator[None]:
+    """Two adds of one address at the same moment (PostgreSQL): the unique constraint decides,
+    and the loser gets the same message as when the check found it."""
+    try:
+        yield
+    except IntegrityError:
+        raise GebruikerFout("Er is al een gebruiker met dit e-mailadres.", "email") from None
+
+
 def voeg_toe_aan_gemeente(
     engine: Engine, code: str, email: str, rechten: Iterable[Gebruikersrecht], nu: datetime
 ) -> NieuweGebruiker:
     """The operator's `gebruiker add`: the gemeente's first user gets every right."""
-    with schrijven(engine) as session:
+    with _uniek(), schrijven(engine) as session:
         return _voeg_toe(session, _gemeente(session, code), email, frozenset(rechten), nu)
 
 
@@ -171,7 +183,7 @@ def voeg_toe(
     nu: datetime,
 ) -> NieuweGebruiker:
     """A gebruikersbeheerder adds a user to the own organisation."""
-    with schrijven(engine) as session:
+    with _uniek(), schrijven(engine) as session:
         org = _organisatie(session, organisatie_id)
         return _voeg_toe(session, org, email, frozenset(rechten), nu)
 

@@ -34,8 +34,9 @@ class GeenRecht(Exception):
 
 def veilig_volgende(doel: str | None) -> str:
     """Where to go after login: a path of the portal on this service, else its home page
-    (never another site: no scheme, no host, no `//`, no backslash)."""
-    if not doel or "\\" in doel or any(ord(c) < 0x20 for c in doel):
+    (never another site: no scheme, no host, no `//`, no backslash; no `..`, also not as
+    `%2e%2e`, which browsers resolve as one)."""
+    if not doel or "\\" in doel or "%2e" in doel.lower() or any(ord(c) < 0x20 for c in doel):
         return paden.HOME
     parts = urlsplit(doel)
     plain = not parts.scheme and not parts.netloc and not doel.startswith("//")

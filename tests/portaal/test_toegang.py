@@ -90,6 +90,7 @@ def test_a_protected_page_without_session_redirects_to_login_and_back(
         "/\\evil.example",
         "/api/v1/registertoets",
         "/portaal/../api/v1/signalen",
+        "/portaal/%2E%2e/api/v1/signalen",
         "javascript:alert(1)",
         "",
     ],
