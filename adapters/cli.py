@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -282,6 +282,19 @@ def demo(ctx: Context, als_leeg: bool, datum: Any) -> None:
         click.echo(f"{naam}-populatie van {g}: {verslag.aantal_regels} regels, {verslag.status}")
     click.echo("Maak de signalen van vandaag: samenloop signalen run")
     click.echo("en haal ze op: samenloop signalen export --gemeente 0363 [--wet jw]")
+    _demo_gebruiker(ctx)
+
+
+def _demo_gebruiker(ctx: Context) -> None:
+    """The portal's first user of 0363, with its one-time link to set a password."""
+    from adapters.portaal.paden import wachtwoord_link  # noqa: PLC0415
+    from store.gebruikers import voeg_toe_aan_gemeente  # noqa: PLC0415
+
+    email = demo_data.GEMEENTEN[0].mail
+    nieuw = voeg_toe_aan_gemeente(ctx.engine, "0363", email, (), datetime.now(UTC))
+    click.echo(f"Portaal: {ctx.settings.public_url}/portaal/ (gebruiker {email}, alle rechten).")
+    click.echo("Stel eerst het wachtwoord in (24 uur geldig; daarna: samenloop gebruiker link):")
+    click.echo(wachtwoord_link(ctx.settings.public_url, nieuw.token))
 
 
 def _print_demo(demo_set: demo_data.DemoSet, url: str) -> None:
@@ -319,6 +332,7 @@ def main() -> None:
 def _register_groups() -> None:
     """Command groups live in their own modules, which import the helpers above."""
     from adapters.cli_beheer import audit, bewaartermijn  # noqa: PLC0415
+    from adapters.cli_gebruiker import gebruiker  # noqa: PLC0415
     from adapters.cli_org import org  # noqa: PLC0415
     from adapters.cli_populatie import populatie  # noqa: PLC0415
     from adapters.cli_signalen import signalen  # noqa: PLC0415
@@ -331,6 +345,7 @@ def _register_groups() -> None:
     cli.add_command(bewaartermijn)
     cli.add_command(zorgkantoor)
     cli.add_command(zorgaanbieder)
+    cli.add_command(gebruiker)
 
 
 _register_groups()

@@ -28,6 +28,9 @@ class Credentials:
     token: str | None = None
     user: str | None = None
     oin: str | None = None
+    # Set only by the portal, for the organisation of a user whose session it has just read
+    # from the store (store.portaalsessies); never taken from a request.
+    organisatie_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ _BY_TOKEN = _ACTIVE.join(OrganisatieToken, OrganisatieToken.organisatie_id == Or
     OrganisatieToken.digest == bindparam("digest")
 )
 _BY_TOKEN_AND_USER = _BY_TOKEN.where(Organisatie.code == bindparam("user"))
+_BY_ID = _ACTIVE.where(Organisatie.id == bindparam("id"))
 
 
 # The caller queries by kind of credential; the registertoets extends them with its lookup.
@@ -86,13 +90,16 @@ CALLER_QUERIES: dict[str, Select[int, str, str]] = {
     "oin": _BY_OIN,
     "token": _BY_TOKEN,
     "token_user": _BY_TOKEN_AND_USER,
+    "id": _BY_ID,
 }
 
 
-def caller_params(creds: Credentials | None) -> tuple[str, dict[str, str]]:
+def caller_params(creds: Credentials | None) -> tuple[str, dict[str, str | int]]:
     """Which caller query fits the credentials, with its parameters (or refuse at once)."""
     if creds is None:
         raise NietGeauthenticeerd
+    if creds.organisatie_id is not None:
+        return "id", {"id": creds.organisatie_id}
     if creds.oin is not None:
         return "oin", {"oin": creds.oin}
     if creds.token is None:

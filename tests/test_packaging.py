@@ -41,6 +41,8 @@ def test_wheel_carries_wsdl_data_and_migrations(tmp_path: Path) -> None:
         "store/migrations/versions/0001_foundation.py",
         "adapters/cli.py",
         "adapters/rest/openapi.json",
+        "adapters/portaal/templates/base.html",
+        "adapters/portaal/static/portaal.css",
         "soap_service/__init__.py",
         "wsdl/__init__.py",
     }

@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "bewaartermijn opschonen": (),
     "zorgkantoor load": ("--zorgkantoor", "5501", "--initieel", ZORGKANTOOR),
     "zorgaanbieder load": ("--agb", "12345678", ZORGAANBIEDER),
+    "gebruiker add": (*G, "--email", "pb@0363.example"),
+    "gebruiker link": ("--email", "pb@0363.example"),
 }
 WITHOUT_DATABASE = frozenset({"serve"})
 

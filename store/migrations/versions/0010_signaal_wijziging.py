@@ -4,7 +4,7 @@ register_mutatie_tot, instellingen, volledig). Runs made before this have no set
 so the first run after the upgrade compares everything.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-23
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
