@@ -38,6 +38,7 @@ class Gebruik:
     aantal: int
     registertoets: int
     uitgebreid: int
+    samenloop: int
     ja: int
     nee: int
     maal_mediaan: float
@@ -107,6 +108,7 @@ def _telling(conn: Connection, van: date, tot: date) -> Select[Any]:
         func.count(),
         _aantal(c.operatie == Operatie.REGISTERTOETS.value),
         _aantal(c.operatie == Operatie.UITGEBREID.value),
+        _aantal(c.operatie == Operatie.SAMENLOOP.value),
         _aantal(c.uitkomst == "JA"),
         _aantal(c.uitkomst == "NEE"),
     ).join(Organisatie, Organisatie.id == c.organisatie_id)
@@ -131,7 +133,8 @@ def gebruik(conn: Connection, van: date, tot: date) -> Iterator[Gebruik]:
         per_dag[row[0]].append(int(row[3]))
     medianen = {dag: statistics.median(aantallen) for dag, aantallen in per_dag.items()}
     for dag, rol, code, *aantallen in rows:
-        aantal, registertoets, uitgebreid, ja, nee = (int(n) for n in aantallen)
+        aantal, registertoets, uitgebreid, samenloop, ja, nee = (int(n) for n in aantallen)
         maal = aantal / medianen[dag]
         uitschieter = maal >= UITSCHIETER_FACTOR and aantal >= UITSCHIETER_MINIMUM
-        yield Gebruik(dag, rol, code, aantal, registertoets, uitgebreid, ja, nee, maal, uitschieter)
+        per_operatie = (registertoets, uitgebreid, samenloop)
+        yield Gebruik(dag, rol, code, aantal, *per_operatie, ja, nee, maal, uitschieter)

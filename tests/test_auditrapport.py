@@ -18,8 +18,8 @@ from store.organisaties import add_gemeente
 
 BSN = next(islice(synthetic_bsns(), 3, None))
 KOP = (
-    "Datum,Rol,Organisatie,Aantal,Registertoets,RegistertoetsUitgebreid,JA,NEE,Geweigerd,"
-    "Maal mediaan,Uitschieter"
+    "Datum,Rol,Organisatie,Aantal,Registertoets,RegistertoetsUitgebreid,RegistertoetsSamenloop,"
+    "JA,NEE,Geweigerd,Maal mediaan,Uitschieter"
 )
 
 
@@ -103,16 +103,17 @@ def test_the_report_counts_per_organisation_and_flags_the_outlier(
     _calls(engine, orgs["0363"], dag, 2, operatie="RegistertoetsUitgebreid", uitkomst="NEE")
     _calls(engine, orgs["0599"], dag, 5)
     _calls(engine, orgs["0599"], dag, 1, uitkomst="BSN_ONGELDIG")
+    _calls(engine, orgs["0599"], dag, 2, operatie="RegistertoetsSamenloop", uitkomst="JA")
     _calls(engine, orgs["0014"], dag, 150, uitkomst="NEE")
     _calls(engine, orgs["0599"], datetime(2026, 5, 5, 9, 0, tzinfo=UTC), 4)
     result = _rapport(cli_env, "--van", "2026-05-01", "--tot", "2026-05-31")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         KOP,
-        "04-05-2026,gemeente,0014,150,150,0,0,150,0,25.0,ja",
-        "04-05-2026,gemeente,0363,5,3,2,3,2,0,0.8,nee",
-        "04-05-2026,gemeente,0599,6,6,0,5,0,1,1.0,nee",
-        "05-05-2026,gemeente,0599,4,4,0,4,0,0,1.0,nee",
+        "04-05-2026,gemeente,0014,150,150,0,0,0,150,0,18.8,ja",
+        "04-05-2026,gemeente,0363,5,3,2,0,3,2,0,0.6,nee",
+        "04-05-2026,gemeente,0599,8,6,0,2,7,0,1,1.0,nee",
+        "05-05-2026,gemeente,0599,4,4,0,0,4,0,0,1.0,nee",
     ]
     assert BSN not in result.output
 
