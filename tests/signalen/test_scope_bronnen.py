@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.cli import cli
 from store import signalen as run_module
-from store.models_signalen import SignaalRun
+from store.models_signalen import SignaalLeveringsvorm, SignaalRun
 from store.organisaties import add_zorgpartij
 from store.register import RegisterRegel, load_feed
 from store.rollen import Rol
@@ -156,3 +157,17 @@ def test_the_operator_can_have_a_run_compare_everything(
         result = CliRunner().invoke(cli, args, env=cli_env)
         assert result.exit_code == 0, result.output
     assert _volledig(sessions) == [True, False, True]
+
+
+def test_a_day_with_many_signals_refreshes_the_statistics_and_still_stores_everything(
+    engine: Engine, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """VEEL_SIGNALEN lowered to 1: the refresh (PostgreSQL's ANALYZE, inside the run's
+    transaction) runs, and the leveringsvormen read the day back as before."""
+    monkeypatch.setattr(run_module, "VEEL_SIGNALEN", 1)
+    _jw_client(engine, sessions)
+    _zorgpartijen(sessions)
+    _feed(engine, Feed.ZORGKANTOOR, "5515", ZorgRegel(1, "T", BSN, "4", date(2026, 2, 1), None))
+    assert run_module.run(engine, D).signalen == 1
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(SignaalLeveringsvorm)) == 1
