@@ -40,10 +40,10 @@ layers: $(STAMP)
 pytest: pytest-sqlite pytest-postgres
 
 pytest-sqlite: $(STAMP) browser
-	SAMENLOOP_TEST_DATABASE=sqlite $(BIN)/pytest -q -n 2
+	SAMENLOOP_TEST_DATABASE=sqlite $(BIN)/pytest -q -n 2 --dist loadgroup
 
 pytest-postgres: $(STAMP) postgres
-	SAMENLOOP_TEST_DATABASE=$(PG_URL) $(BIN)/pytest -q -n 2
+	SAMENLOOP_TEST_DATABASE=$(PG_URL) $(BIN)/pytest -q -n 2 --dist loadgroup
 
 # The browser tests (tests/browser, SQLite session only): Debian's Chromium and axe-core from npm
 # (pinned in tests/browser/package-lock.json). Playwright comes with the dev extras and never
