@@ -102,6 +102,7 @@ def test_a_wrong_password_gets_the_generic_message(
     email = f"fout-{soort}@0344.demo.example"
     s = sessies(soort, screenshots=soort == "js")
     portaal.gebruiker_met_wachtwoord("0344", email)
+    s.bezoek("/portaal/inloggen", "inloggen")
     s.login(email, WACHTWOORD + " maar fout", "inloggen-fout")
     assert s.pad() == "/portaal/inloggen"
     assert VERKEERD in s.page.locator("main").inner_text()
