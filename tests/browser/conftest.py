@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from tests.browser.sessie import Sessie
 
 HIER = Path(__file__).resolve().parent
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's package; SAMENLOOP_CHROMIUM names another build (or a missing one, to see the skip).
+CHROMIUM = Path(os.environ.get("SAMENLOOP_CHROMIUM", "/usr/bin/chromium"))
 AXE = HIER / "node_modules" / "axe-core" / "axe.min.js"
 # Chromium as root, on a machine whose network reaches nothing but localhost: no sandbox, no
 # GPU, and none of the background connections that would try (and fail) to reach Google.
