@@ -112,3 +112,25 @@ def test_a_wrong_password_gets_the_generic_message(
     assert VERKEERD in s.page.locator("main").inner_text()
     s.login(f"onbekend-{soort}@0344.demo.example", WACHTWOORD)
     assert VERKEERD in s.page.locator("main").inner_text()
+
+
+def test_form_errors_are_next_to_the_field_and_summarised_at_the_top(
+    portaal: Portaal, sessies: Sessies
+) -> None:
+    """The error states pass axe too: an empty login, and a BSN that fails the elfproef."""
+    s = sessies("js", screenshots=True)
+    s.bezoek("/portaal/inloggen")
+    s.verstuur("Inloggen", "inloggen-leeg")
+    overzicht = s.page.get_by_role("alert")
+    assert "Er is iets niet goed" in overzicht.inner_text()
+    assert s.page.get_by_label("E-mailadres").get_attribute("aria-invalid") == "true"
+    email = "formulieren@0344.demo.example"
+    portaal.gebruiker_met_wachtwoord("0344", email)
+    s.login(email, WACHTWOORD)
+    s.bezoek("/portaal/registertoets")
+    s.page.get_by_label("BSN", exact=True).fill("999900007")
+    s.verstuur("Toetsen", "registertoets-fout")
+    veld = s.page.get_by_label("BSN", exact=True)
+    assert veld.get_attribute("aria-invalid") == "true"
+    assert "elfproef" in s.page.locator("#bsn-fout").inner_text()
+    assert "elfproef" in s.page.get_by_role("alert").inner_text()
