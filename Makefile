@@ -7,7 +7,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test check lint typecheck layers pytest pytest-sqlite pytest-postgres postgres bench clean
+.PHONY: run test check lint typecheck layers pytest pytest-sqlite pytest-postgres postgres browser bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,11 +39,25 @@ layers: $(STAMP)
 
 pytest: pytest-sqlite pytest-postgres
 
-pytest-sqlite: $(STAMP)
-	SAMENLOOP_TEST_DATABASE=sqlite $(BIN)/pytest -q -n 2
+pytest-sqlite: $(STAMP) browser
+	SAMENLOOP_TEST_DATABASE=sqlite $(BIN)/pytest -q -n 2 --dist loadgroup
 
 pytest-postgres: $(STAMP) postgres
-	SAMENLOOP_TEST_DATABASE=$(PG_URL) $(BIN)/pytest -q -n 2
+	SAMENLOOP_TEST_DATABASE=$(PG_URL) $(BIN)/pytest -q -n 2 --dist loadgroup
+
+# The browser tests (tests/browser, SQLite session only): Debian's Chromium and axe-core from npm
+# (pinned in tests/browser/package-lock.json). Playwright comes with the dev extras and never
+# downloads a browser. When Chromium cannot be installed (no root, no apt), make goes on and the
+# browser tests are reported as skipped, with the reason, by pytest -ra.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+browser: $(AXE)
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } \
+	  || echo "WARNING: Debian's chromium could not be installed: the browser tests will be skipped" >&2
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --ignore-scripts
+	touch $@
 
 # Start the machine's PostgreSQL if it is not running (never stopped by anything here).
 postgres:
@@ -57,4 +71,4 @@ bench: $(STAMP) postgres
 	$(BIN)/python -m bench $(BENCH)
 
 clean:
-	rm -rf $(VENV) var build dist *.egg-info
+	rm -rf $(VENV) var build dist *.egg-info tests/browser/node_modules

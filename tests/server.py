@@ -56,8 +56,10 @@ class Service:
         return children(self.master.pid)
 
 
-def _start(database_url: str, workers: int, env: dict[str, str] | None, out: IO[bytes]) -> Service:
-    port = free_port()
+def _start(
+    database_url: str, workers: int, env: dict[str, str] | None, out: IO[bytes], port: int | None
+) -> Service:
+    port = port or free_port()
     environment = {**os.environ, "SAMENLOOP_DATABASE_URL": database_url, **(env or {})}
     command = [str(BIN / "samenloop"), "serve", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(command, env=environment, stdout=out, stderr=out)
@@ -81,15 +83,19 @@ def services(
     workers: int = 1,
     env: dict[str, str] | None = None,
     log: IO[bytes] | None = None,
+    port: int | None = None,
 ) -> Iterator[list[Service]]:
     """Start count services at once (as several nodes); yield them once each answers. Their
-    stdout and stderr go to `log` (a file opened for writing) or to a file of each its own."""
+    stdout and stderr go to `log` (a file opened for writing) or to a file of each its own.
+    `port` (for one service only) when the caller must know it first, say for
+    SAMENLOOP_PUBLIC_URL."""
+    assert port is None or count == 1
     started: list[Service] = []
     with ExitStack() as stack:
         try:
             for _ in range(count):
                 out = log if log is not None else stack.enter_context(tempfile.TemporaryFile())
-                started.append(_start(database_url, workers, env, out))
+                started.append(_start(database_url, workers, env, out, port))
             for running in started:
                 wait_for(running.base + "/health")
             yield started
@@ -113,9 +119,10 @@ def service(
     workers: int = 1,
     env: dict[str, str] | None = None,
     log: IO[bytes] | None = None,
+    port: int | None = None,
 ) -> Iterator[Service]:
     """Start the service as a user does; yield it once it answers; stop it afterwards."""
-    with services(database_url, 1, workers=workers, env=env, log=log) as (running,):
+    with services(database_url, 1, workers=workers, env=env, log=log, port=port) as (running,):
         yield running
 
 
