@@ -20,6 +20,7 @@ from adapters.portaal.fouten import Foutpaginas, te_groot
 from adapters.portaal.kopregels import ALTIJD, GEEN_OPSLAG, HSTS, STATISCH
 from adapters.portaal.pagina_gebruikers import Blokkeren, Gebruiker, Gebruikers, NieuweLink, Rechten
 from adapters.portaal.pagina_home import Home, ZonderSlash
+from adapters.portaal.pagina_ophalen import OPHALEN_DAG, SIGNAAL, Bestand, Dag, Ophalen, Signaal
 from adapters.portaal.pagina_registertoets import Registertoets
 from adapters.portaal.pagina_toegang import Inloggen, Uitloggen, Wachtwoord
 from adapters.portaal.toegang import Toegang
@@ -42,6 +43,10 @@ def routes(p: Portaal) -> dict[str, object]:
         paden.UITLOGGEN: Uitloggen(p),
         paden.WACHTWOORD: Wachtwoord(p),
         paden.REGISTERTOETS: Registertoets(p),
+        paden.OPHALEN: Ophalen(p),
+        OPHALEN_DAG: Dag(p),
+        OPHALEN_DAG + "/bestand": Bestand(p),
+        SIGNAAL: Signaal(p),
         paden.GEBRUIKERS: Gebruikers(p),
         GEBRUIKER: Gebruiker(p),
         GEBRUIKER + "/rechten": Rechten(p),

@@ -21,6 +21,7 @@ class MenuItem:
 
 MENU = (
     MenuItem("Registertoets", paden.REGISTERTOETS, Gebruikersrecht.REGISTERTOETS),
+    MenuItem("Ophalen", paden.OPHALEN, Gebruikersrecht.OPHALEN),
     MenuItem("Gebruikers", paden.GEBRUIKERS, Gebruikersrecht.GEBRUIKERSBEHEER),
 )
 
