@@ -21,6 +21,7 @@ from adapters.portaal.kopregels import ALTIJD, GEEN_OPSLAG, HSTS, STATISCH
 from adapters.portaal.pagina_gebruikers import Blokkeren, Gebruiker, Gebruikers, NieuweLink, Rechten
 from adapters.portaal.pagina_home import Home, ZonderSlash
 from adapters.portaal.pagina_ophalen import OPHALEN_DAG, SIGNAAL, Bestand, Dag, Ophalen, Signaal
+from adapters.portaal.pagina_rapporten import AantalSignalen, Abonnementen, Rapporten
 from adapters.portaal.pagina_registertoets import Registertoets
 from adapters.portaal.pagina_toegang import Inloggen, Uitloggen, Wachtwoord
 from adapters.portaal.toegang import Toegang
@@ -47,6 +48,9 @@ def routes(p: Portaal) -> dict[str, object]:
         OPHALEN_DAG: Dag(p),
         OPHALEN_DAG + "/bestand": Bestand(p),
         SIGNAAL: Signaal(p),
+        paden.RAPPORTEN: Rapporten(p),
+        paden.RAPPORTEN + "/abonnementen": Abonnementen(p),
+        paden.RAPPORTEN + "/aantal-signalen": AantalSignalen(p),
         paden.GEBRUIKERS: Gebruikers(p),
         GEBRUIKER: Gebruiker(p),
         GEBRUIKER + "/rechten": Rechten(p),

@@ -47,6 +47,14 @@ def lees(req: falcon.Request) -> Formulierdata:
     return Formulierdata(velden)
 
 
+def lees_query(req: falcon.Request) -> Formulierdata:
+    """A GET form's fields (a report's period), as WTForms reads them."""
+    velden: dict[str, list[str]] = {}
+    for naam, waarde in req.params.items():
+        velden[naam] = list(waarde) if isinstance(waarde, list) else [waarde]
+    return Formulierdata(velden)
+
+
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -116,3 +124,12 @@ class RechtenFormulier(_Basis):
 class GebruikerFormulier(_Basis):
     email = StringField("E-mailadres", [DataRequired("Vul het e-mailadres in.")], filters=[_strip])
     rechten = _rechten()
+
+
+class AantalSignalenFormulier(_Basis):
+    """The Aantal Wlz signalen report's period: van and tot as dd-mm-jjjj (both count). What a
+    date is, is store.datums's to say (the one date rule)."""
+
+    wet = RadioField("Wet", [InputRequired("Kies de wet.")], choices=dict(WETTEN), default="wmo")
+    van = StringField("Van", [DataRequired("Vul de eerste dag in.")], filters=[_strip])
+    tot = StringField("Tot en met", [DataRequired("Vul de laatste dag in.")], filters=[_strip])

@@ -22,6 +22,7 @@ class MenuItem:
 MENU = (
     MenuItem("Registertoets", paden.REGISTERTOETS, Gebruikersrecht.REGISTERTOETS),
     MenuItem("Ophalen", paden.OPHALEN, Gebruikersrecht.OPHALEN),
+    MenuItem("Rapporten", paden.RAPPORTEN, Gebruikersrecht.RAPPORTEN),
     MenuItem("Gebruikers", paden.GEBRUIKERS, Gebruikersrecht.GEBRUIKERSBEHEER),
 )
 
