@@ -20,6 +20,7 @@ from adapters.portaal.fouten import Foutpaginas, te_groot
 from adapters.portaal.kopregels import ALTIJD, GEEN_OPSLAG, HSTS, STATISCH
 from adapters.portaal.pagina_gebruikers import Blokkeren, Gebruiker, Gebruikers, NieuweLink, Rechten
 from adapters.portaal.pagina_home import Home, ZonderSlash
+from adapters.portaal.pagina_instellingen import Instellingen, Mail, Versie
 from adapters.portaal.pagina_ophalen import OPHALEN_DAG, SIGNAAL, Bestand, Dag, Ophalen, Signaal
 from adapters.portaal.pagina_rapporten import AantalSignalen, Abonnementen, Rapporten
 from adapters.portaal.pagina_registertoets import Registertoets
@@ -51,6 +52,9 @@ def routes(p: Portaal) -> dict[str, object]:
         paden.RAPPORTEN: Rapporten(p),
         paden.RAPPORTEN + "/abonnementen": Abonnementen(p),
         paden.RAPPORTEN + "/aantal-signalen": AantalSignalen(p),
+        paden.INSTELLINGEN: Instellingen(p),
+        paden.INSTELLINGEN + "/mail": Mail(p),
+        paden.INSTELLINGEN + "/signaalversie": Versie(p),
         paden.GEBRUIKERS: Gebruikers(p),
         GEBRUIKER: Gebruiker(p),
         GEBRUIKER + "/rechten": Rechten(p),

@@ -133,3 +133,21 @@ class AantalSignalenFormulier(_Basis):
     wet = RadioField("Wet", [InputRequired("Kies de wet.")], choices=dict(WETTEN), default="wmo")
     van = StringField("Van", [DataRequired("Vul de eerste dag in.")], filters=[_strip])
     tot = StringField("Tot en met", [DataRequired("Vul de laatste dag in.")], filters=[_strip])
+
+
+class MailFormulier(_Basis):
+    """The productbeheerder's address for the service's mails (is it an address: the store's)."""
+
+    mail = StringField(
+        "E-mailadres voor meldingen", [DataRequired("Vul een e-mailadres in.")], filters=[_strip]
+    )
+
+
+VERSIES = {
+    "1": "Versie 1: de Wlz-gegevens",
+    "2": "Versie 2: ook de leveringsvormen, de startdatum zorg en het advies",
+}
+
+
+class VersieFormulier(_Basis):
+    versie = RadioField("Versie", [InputRequired("Kies een versie.")], choices=dict(VERSIES))

@@ -23,6 +23,7 @@ MENU = (
     MenuItem("Registertoets", paden.REGISTERTOETS, Gebruikersrecht.REGISTERTOETS),
     MenuItem("Ophalen", paden.OPHALEN, Gebruikersrecht.OPHALEN),
     MenuItem("Rapporten", paden.RAPPORTEN, Gebruikersrecht.RAPPORTEN),
+    MenuItem("Instellingen", paden.INSTELLINGEN, Gebruikersrecht.INSTELLINGEN),
     MenuItem("Gebruikers", paden.GEBRUIKERS, Gebruikersrecht.GEBRUIKERSBEHEER),
 )
 
