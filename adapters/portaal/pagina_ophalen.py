@@ -171,7 +171,7 @@ class Signaal(_Basis):
             gevonden = signaalinzage.signaal(conn, org_id, id)
         if gevonden is None:
             raise falcon.HTTPNotFound
-        wet = Wet(gevonden.wet)
+        wet = self._wet(gevonden.wet)  # a switched-off wet's signal is not shown (as in REST)
         self._p.weergave.toon(
             req,
             resp,

@@ -234,3 +234,5 @@ def test_jeugdwet_switched_off(settings: Settings, engine: Engine, nacht: demo.D
         r = b.get("/portaal/ophalen")
         assert 'id="wet-wmo"' in r.text and 'id="wet-jw"' not in r.text
         assert b.get("/portaal/ophalen/jw/2026-03-01/bestand").status_code == 404
+        jw_signaal = _ids(engine, "0363", "jw")[0]
+        assert b.get(f"/portaal/signalen/{jw_signaal}").status_code == 404
