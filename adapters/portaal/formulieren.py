@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 import falcon
 from wtforms import (
+    FileField,
     Form,
     HiddenField,
     PasswordField,
@@ -22,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from adapters.portaal.upload import MULTIPART, lees_multipart
 from store.gebruikers import Gebruikersrecht
 
 FORM = "application/x-www-form-urlencoded"
@@ -36,9 +38,13 @@ class Formulierdata(dict[str, list[str]]):
 
 
 def lees(req: falcon.Request) -> Formulierdata:
-    """The posted urlencoded form; anything else is an empty form (which fails its CSRF
-    check). The body is within SAMENLOOP_MAX_BODY (adapters.bodylimit, before Falcon)."""
-    if req.method != "POST" or (req.content_type or "").split(";")[0].strip() != FORM:
+    """The posted form: urlencoded, or multipart with a file (adapters.portaal.upload); anything
+    else is an empty form (which fails its CSRF check). The body is within its route's limit
+    (adapters.bodylimit, before Falcon)."""
+    media = (req.content_type or "").split(";")[0].strip().lower()
+    if req.method == "POST" and media == MULTIPART:
+        return Formulierdata(lees_multipart(req))
+    if req.method != "POST" or media != FORM:
         return Formulierdata()
     body = req.bounded_stream.read().decode("latin-1")
     velden = parse_qs(
@@ -151,3 +157,21 @@ VERSIES = {
 
 class VersieFormulier(_Basis):
     versie = RadioField("Versie", [InputRequired("Kies een versie.")], choices=dict(VERSIES))
+
+
+SOORTEN = {
+    "mutaties": "Mutaties: wijzigingen op de populatie die er al is",
+    "initieel": "Initieel: de hele populatie (wie er niet in staat, vervalt)",
+    "controle": "Alleen controleren: niets verwerken, wel het verslag",
+}
+
+
+class AanleverFormulier(_Basis):
+    wet = RadioField("Wet", [InputRequired("Kies de wet.")], choices=dict(WETTEN), default="wmo")
+    soort = RadioField(
+        "Soort aanlevering",
+        [InputRequired("Kies de soort aanlevering.")],
+        choices=dict(SOORTEN),
+        default="mutaties",
+    )
+    bestand = FileField("Bestand (CSV)")
