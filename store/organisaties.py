@@ -39,6 +39,7 @@ class OrganisatieInfo:
     actief: bool
     levert_voor: tuple[str, ...]  # Wmo
     levert_voor_jw: tuple[str, ...] = ()
+    signaalversie: int = 1  # the Wmo signal file version a gemeente chose (store/signaalversie)
 
 
 def token_digest(token: str) -> str:
@@ -209,7 +210,9 @@ def describe(session: Session, rol: Rol, code: str) -> OrganisatieInfo | None:
     if org is None:
         return None
     wmo, jw = (_levert_voor(session, org, wet) for wet in (Wet.WMO, Wet.JW))
-    return OrganisatieInfo(org.id, org.rol, org.code, org.oin, org.mail, org.actief, wmo, jw)
+    return OrganisatieInfo(
+        org.id, org.rol, org.code, org.oin, org.mail, org.actief, wmo, jw, org.signaalversie
+    )
 
 
 def list_organisaties(session: Session) -> list[OrganisatieInfo]:

@@ -154,15 +154,53 @@ def bestandsversie(conn: Connection, organisatie_id: int, wet: str, peildatum: d
     return int(conn.execute(query).scalar_one_or_none() or 1)
 
 
-def dagen(conn: Connection, organisatie_id: int, wet: str) -> list[tuple[date, int]]:
-    """The days that have a file for this gemeente and wet, newest first, with their counts."""
+def dagen(
+    conn: Connection,
+    organisatie_id: int,
+    wet: str,
+    *,
+    voor: date | None = None,
+    aantal: int | None = None,
+) -> list[tuple[date, int]]:
+    """The days that have a file for this gemeente and wet, newest first, with their counts;
+    with `voor` only the days before it and with `aantal` at most that many (keyset paging by
+    day, one query whatever the page's size)."""
     b = SignaalBestand
     query = (
         select(b.peildatum, b.aantal)
         .where(b.organisatie_id == organisatie_id, b.wet == wet)
         .order_by(b.peildatum.desc())
     )
+    if voor is not None:
+        query = query.where(b.peildatum < voor)
+    if aantal is not None:
+        query = query.limit(aantal)
     return [(d, n) for d, n in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class SignaalDetail:
+    """One signal with the file it belongs to (its wet and peildatum)."""
+
+    wet: str
+    peildatum: date
+    rij: SignaalRij
+
+
+def signaal(conn: Connection, organisatie_id: int, signaal_id: int) -> SignaalDetail | None:
+    """One signal by its id, only when it is addressed to this gemeente (None otherwise: the
+    caller cannot tell another gemeente's signal from one that does not exist)."""
+    s = Signaal
+    found = conn.execute(
+        select(s.wet, s.peildatum).where(s.id == signaal_id, s.organisatie_id == organisatie_id)
+    ).first()
+    if found is None:
+        return None
+    wet, peildatum = found
+    query = _rows_query(organisatie_id, wet, peildatum).where(s.id == signaal_id)
+    row = conn.execute(query).one()
+    vormen = _vormen(conn, select(s.id).where(s.id == signaal_id))
+    return SignaalDetail(wet, peildatum, _rij(row, vormen))
 
 
 def tellingen(

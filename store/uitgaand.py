@@ -71,6 +71,23 @@ def _file_text(code: str, wet: str, peildatum: date, count: int) -> str:
     )
 
 
+def laatste_aanleveringen(conn: Connection, organisatie_id: int) -> dict[str, date]:
+    """Per wet, the date of the gemeente's last accepted aanlevering (what the 60-day reminder
+    counts from; a wet without one is absent)."""
+    a = Aanlevering
+    rows = conn.execute(
+        select(a.wet, func.max(a.peildatum))
+        .where(a.organisatie_id == organisatie_id, a.status == AFGELEVERD)
+        .group_by(a.wet)
+    )
+    return {wet: laatst for wet, laatst in rows}
+
+
+def herinneringsdatum(laatst: date) -> date:
+    """The date the reminder is due: the last accepted aanlevering + 60 days."""
+    return laatst + HERINNERING_NA
+
+
 def _reminder_mails(
     conn: Connection, peildatum: date, wetten: Collection[str]
 ) -> Iterator[dict[str, object]]:

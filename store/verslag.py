@@ -227,15 +227,18 @@ def _utc(value: datetime) -> datetime:
 
 
 def aanleveringen(session: Session, gemeente: str, wet: Wet | None = None) -> list[AanleveringInfo]:
-    """The gemeente's kept aanleveringen, newest first."""
-    query = _van(gemeente)
+    """The gemeente's kept aanleveringen, newest first: only the listed columns, never the
+    verslagen themselves (each may hold hundreds of messages; a list of 500 reads none)."""
+    a = Aanlevering
+    columns = (a.id, a.wet, a.bestandsnaam, a.ontvangen_op, a.initieel, a.status, a.aantal_regels)
+    query = _van(gemeente).with_only_columns(*columns)
     if wet is not None:
-        query = query.where(Aanlevering.wet == wet)
+        query = query.where(a.wet == wet)
     return [
-        AanleveringInfo(
-            a.id, a.wet, a.bestandsnaam, _utc(a.ontvangen_op), a.initieel, a.status, a.aantal_regels
+        AanleveringInfo(id_, w, naam, _utc(ontvangen), initieel, status, regels)
+        for id_, w, naam, ontvangen, initieel, status, regels in session.execute(
+            query.order_by(a.id.desc())
         )
-        for a in session.scalars(query.order_by(Aanlevering.id.desc()))
     ]
 
 

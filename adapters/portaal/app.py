@@ -14,12 +14,16 @@ import falcon
 from sqlalchemy import Engine
 
 from adapters.bodylimit import limit_body
-from adapters.portaal import paden
-from adapters.portaal.context import Portaal
+from adapters.portaal import paden, upload
+from adapters.portaal.context import SESSIE_COOKIE, Portaal
 from adapters.portaal.fouten import Foutpaginas, te_groot
 from adapters.portaal.kopregels import ALTIJD, GEEN_OPSLAG, HSTS, STATISCH
+from adapters.portaal.pagina_aanleveren import AANLEVERING, Aanleveren, Aanlevering, VerslagTekst
 from adapters.portaal.pagina_gebruikers import Blokkeren, Gebruiker, Gebruikers, NieuweLink, Rechten
 from adapters.portaal.pagina_home import Home, ZonderSlash
+from adapters.portaal.pagina_instellingen import Instellingen, Mail, Versie
+from adapters.portaal.pagina_ophalen import OPHALEN_DAG, SIGNAAL, Bestand, Dag, Ophalen, Signaal
+from adapters.portaal.pagina_rapporten import AantalSignalen, Abonnementen, Rapporten
 from adapters.portaal.pagina_registertoets import Registertoets
 from adapters.portaal.pagina_toegang import Inloggen, Uitloggen, Wachtwoord
 from adapters.portaal.toegang import Toegang
@@ -42,6 +46,19 @@ def routes(p: Portaal) -> dict[str, object]:
         paden.UITLOGGEN: Uitloggen(p),
         paden.WACHTWOORD: Wachtwoord(p),
         paden.REGISTERTOETS: Registertoets(p),
+        paden.AANLEVEREN: Aanleveren(p),
+        AANLEVERING: Aanlevering(p),
+        AANLEVERING + "/verslag": VerslagTekst(p),
+        paden.OPHALEN: Ophalen(p),
+        OPHALEN_DAG: Dag(p),
+        OPHALEN_DAG + "/bestand": Bestand(p),
+        SIGNAAL: Signaal(p),
+        paden.RAPPORTEN: Rapporten(p),
+        paden.RAPPORTEN + "/abonnementen": Abonnementen(p),
+        paden.RAPPORTEN + "/aantal-signalen": AantalSignalen(p),
+        paden.INSTELLINGEN: Instellingen(p),
+        paden.INSTELLINGEN + "/mail": Mail(p),
+        paden.INSTELLINGEN + "/signaalversie": Versie(p),
         paden.GEBRUIKERS: Gebruikers(p),
         GEBRUIKER: Gebruiker(p),
         GEBRUIKER + "/rechten": Rechten(p),
@@ -85,4 +102,23 @@ def create_portaal_app(
     app.add_static_route(paden.STATIC, str(STATIC_DIR))
     app.add_error_handler(Exception, Foutpaginas(weergave))
     app.add_error_handler(falcon.HTTPError, Foutpaginas(weergave))
-    return limit_body(app, lambda _environ: settings.max_body, te_groot)
+    return limit_body(app, _limiet(settings), te_groot)
+
+
+def _limiet(settings: Settings) -> Callable[[dict[str, Any]], int]:
+    """SAMENLOOP_MAX_BODY for every form; the aanlevering's own limit (the API's) for its upload,
+    and only from a browser with a session cookie (checked properly after the body is read)."""
+
+    def limiet(environ: dict[str, Any]) -> int:
+        upload = environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == (
+            paden.AANLEVEREN
+        )
+        if upload and SESSIE_COOKIE in str(environ.get("HTTP_COOKIE", "")):
+            return max(upload_limiet(), settings.max_body)
+        return settings.max_body
+
+    return limiet
+
+
+def upload_limiet() -> int:
+    return upload.LIMIET

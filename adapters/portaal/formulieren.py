@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 import falcon
 from wtforms import (
+    FileField,
     Form,
     HiddenField,
     PasswordField,
@@ -22,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from adapters.portaal.upload import MULTIPART, lees_multipart
 from store.gebruikers import Gebruikersrecht
 
 FORM = "application/x-www-form-urlencoded"
@@ -36,14 +38,26 @@ class Formulierdata(dict[str, list[str]]):
 
 
 def lees(req: falcon.Request) -> Formulierdata:
-    """The posted urlencoded form; anything else is an empty form (which fails its CSRF
-    check). The body is within SAMENLOOP_MAX_BODY (adapters.bodylimit, before Falcon)."""
-    if req.method != "POST" or (req.content_type or "").split(";")[0].strip() != FORM:
+    """The posted form: urlencoded, or multipart with a file (adapters.portaal.upload); anything
+    else is an empty form (which fails its CSRF check). The body is within its route's limit
+    (adapters.bodylimit, before Falcon)."""
+    media = (req.content_type or "").split(";")[0].strip().lower()
+    if req.method == "POST" and media == MULTIPART:
+        return Formulierdata(lees_multipart(req))
+    if req.method != "POST" or media != FORM:
         return Formulierdata()
     body = req.bounded_stream.read().decode("latin-1")
     velden = parse_qs(
         body, keep_blank_values=True, encoding="utf-8", errors="replace", max_num_fields=_MAX_VELDEN
     )
+    return Formulierdata(velden)
+
+
+def lees_query(req: falcon.Request) -> Formulierdata:
+    """A GET form's fields (a report's period), as WTForms reads them."""
+    velden: dict[str, list[str]] = {}
+    for naam, waarde in req.params.items():
+        velden[naam] = list(waarde) if isinstance(waarde, list) else [waarde]
     return Formulierdata(velden)
 
 
@@ -116,3 +130,48 @@ class RechtenFormulier(_Basis):
 class GebruikerFormulier(_Basis):
     email = StringField("E-mailadres", [DataRequired("Vul het e-mailadres in.")], filters=[_strip])
     rechten = _rechten()
+
+
+class AantalSignalenFormulier(_Basis):
+    """The Aantal Wlz signalen report's period: van and tot as dd-mm-jjjj (both count). What a
+    date is, is store.datums's to say (the one date rule)."""
+
+    wet = RadioField("Wet", [InputRequired("Kies de wet.")], choices=dict(WETTEN), default="wmo")
+    van = StringField("Van", [DataRequired("Vul de eerste dag in.")], filters=[_strip])
+    tot = StringField("Tot en met", [DataRequired("Vul de laatste dag in.")], filters=[_strip])
+
+
+class MailFormulier(_Basis):
+    """The productbeheerder's address for the service's mails (is it an address: the store's)."""
+
+    mail = StringField(
+        "E-mailadres voor meldingen", [DataRequired("Vul een e-mailadres in.")], filters=[_strip]
+    )
+
+
+VERSIES = {
+    "1": "Versie 1: de Wlz-gegevens",
+    "2": "Versie 2: ook de leveringsvormen, de startdatum zorg en het advies",
+}
+
+
+class VersieFormulier(_Basis):
+    versie = RadioField("Versie", [InputRequired("Kies een versie.")], choices=dict(VERSIES))
+
+
+SOORTEN = {
+    "mutaties": "Mutaties: wijzigingen op de populatie die er al is",
+    "initieel": "Initieel: de hele populatie (wie er niet in staat, vervalt)",
+    "controle": "Alleen controleren: niets verwerken, wel het verslag",
+}
+
+
+class AanleverFormulier(_Basis):
+    wet = RadioField("Wet", [InputRequired("Kies de wet.")], choices=dict(WETTEN), default="wmo")
+    soort = RadioField(
+        "Soort aanlevering",
+        [InputRequired("Kies de soort aanlevering.")],
+        choices=dict(SOORTEN),
+        default="mutaties",
+    )
+    bestand = FileField("Bestand (CSV)")

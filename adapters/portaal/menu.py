@@ -21,6 +21,10 @@ class MenuItem:
 
 MENU = (
     MenuItem("Registertoets", paden.REGISTERTOETS, Gebruikersrecht.REGISTERTOETS),
+    MenuItem("Aanleveren", paden.AANLEVEREN, Gebruikersrecht.AANLEVEREN),
+    MenuItem("Ophalen", paden.OPHALEN, Gebruikersrecht.OPHALEN),
+    MenuItem("Rapporten", paden.RAPPORTEN, Gebruikersrecht.RAPPORTEN),
+    MenuItem("Instellingen", paden.INSTELLINGEN, Gebruikersrecht.INSTELLINGEN),
     MenuItem("Gebruikers", paden.GEBRUIKERS, Gebruikersrecht.GEBRUIKERSBEHEER),
 )
 

@@ -11,6 +11,11 @@ UITLOGGEN = PREFIX + "/uitloggen"
 WACHTWOORD = PREFIX + "/wachtwoord"
 REGISTERTOETS = PREFIX + "/registertoets"
 GEBRUIKERS = PREFIX + "/gebruikers"
+AANLEVEREN = PREFIX + "/aanleveren"
+OPHALEN = PREFIX + "/ophalen"
+SIGNALEN = PREFIX + "/signalen"
+RAPPORTEN = PREFIX + "/rapporten"
+INSTELLINGEN = PREFIX + "/instellingen"
 STATIC = PREFIX + "/static"
 
 

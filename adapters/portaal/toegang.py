@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 import falcon
 
-from adapters.portaal import csrf, formulieren, paden
+from adapters.portaal import csrf, formulieren, paden, upload
 from adapters.portaal.context import SESSIE_COOKIE, Portaal
 from adapters.requestinfo import name_operation, name_organisation
 from store.auth import Caller
@@ -90,6 +90,11 @@ class Toegang:
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         if req.path.startswith(paden.STATIC + "/"):  # no resource: named here
             name_operation(req.env, "portaal.static", paden.STATIC + "/{bestand}")
+
+    def process_response(
+        self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool
+    ) -> None:
+        upload.sluit(req)  # an uploaded file's spool, once the page has used it
 
     def process_resource(
         self, req: falcon.Request, resp: falcon.Response, resource: Any, params: dict[str, Any]

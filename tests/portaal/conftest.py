@@ -124,6 +124,8 @@ def _form_page(path: str) -> str:
     if path == "/portaal/uitloggen":
         return "/portaal/"
     parts = path.split("/")
+    if len(parts) == 4 and parts[2] == "instellingen":  # /portaal/instellingen/<formulier>
+        return "/".join(parts[:3])
     if len(parts) == 5 and parts[2] == "gebruikers":  # /portaal/gebruikers/{id}/<actie>
         return "/".join(parts[:4])
     return path
