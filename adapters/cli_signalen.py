@@ -18,6 +18,7 @@ from adapters.cli import (
 )
 from adapters.files.signaalbestanden import schrijf_signalen, schrijf_tellingen
 from adapters.mail import send_pending
+from adapters.portaal.paden import mail_links
 from store import organisaties, signaalinzage, wetten
 from store.rollen import Rol, Wet
 from store.signalen import RunGeweigerd, run
@@ -58,6 +59,7 @@ def signalen_run(ctx: Context, datum: Any, forceer: bool, volledig: bool) -> Non
             zorginformatie=ctx.settings.zorginformatie,
             wetten=wetten.actief(ctx.settings),
             volledig=volledig,
+            links=mail_links(ctx.settings.public_url),
         )
     except RunGeweigerd as exc:
         raise Afgekeurd(str(exc)) from None

@@ -56,7 +56,7 @@ from store.signaalregels import (
     zorgwissel_query,
 )
 from store.signaalversie import versie_sql
-from store.uitgaand import queue_run_mails
+from store.uitgaand import Links, queue_run_mails
 
 _LOCK_KEY = 0x5A4D_4C4F  # one advisory lock for the nightly run on PostgreSQL
 VEEL_SIGNALEN = 10_000  # from here on the run refreshes signaal's statistics (PostgreSQL)
@@ -124,6 +124,7 @@ class _Opties:
     forceer: bool
     zorginformatie: bool
     volledig: bool  # compare every subscription, whatever changed
+    links: Links | None = None  # the portal's pages, for the mails
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,7 @@ def _run(
     signaalscope.leeg(conn)
     _remember(conn, peildatum)
     bestanden = _publish(conn, peildatum)
-    mails = queue_run_mails(conn, peildatum, wetten)
+    mails = queue_run_mails(conn, peildatum, wetten, opties.links)
     res = RunResultaat(peildatum, True, signalen, bestanden, verwijderd, mails)
     _record(conn, res, vergelijking, began, opties.forceer)
     return res
@@ -290,19 +291,21 @@ def run(
     zorginformatie: bool = True,
     wetten: Collection[str] = tuple(Wet),
     volledig: bool = False,
+    links: Links | None = None,
 ) -> RunResultaat:
     """Run (or find) the nightly run for the peildatum; see the module docstring. With
     `zorginformatie` off (SAMENLOOP_ZORGINFORMATIE=uit) no zorg information or advies is
     stored with the signals. Only the subscriptions of `wetten` take part (store.wetten.actief:
     no Jeugdwet while its switch is uit); those of another wet are left exactly as they are,
     not even removed. A run compares only what changed since the last run
-    (store/signaalscope.py) unless `volledig`, or unless it must compare all."""
+    (store/signaalscope.py) unless `volledig`, or unless it must compare all. With `links`,
+    each mail names its portal page."""
     options = {"isolation_level": "REPEATABLE READ", "sqlite_begin": "IMMEDIATE", JOB: True}
     if engine.dialect.name == "sqlite":
         options.pop("isolation_level")
     try:
         with engine.connect().execution_options(**options) as conn, conn.begin():
-            opties = _Opties(forceer, zorginformatie, volledig)
+            opties = _Opties(forceer, zorginformatie, volledig, links)
             return _run(conn, peildatum, opties, wetten)
     except OperationalError as exc:
         if "locked" in str(exc.orig):

@@ -6,7 +6,7 @@ lapse: keyed by the date of the last accepted aanlevering). No mail ever names a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -31,6 +31,19 @@ class Mail:
     tekst: str
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where a mail's reader goes in the portal (the adapter that knows its paths makes them):
+    the day's signal file of a wet, and the Aanleveren page."""
+
+    bestand: Callable[[str, date], str]
+    aanleveren: str
+
+
+def _portaal(regel: str | None) -> str:
+    return "" if regel is None else f"In het portaal: {regel}\n"
+
+
 def _queue(conn: Connection, values: dict[str, object]) -> None:
     """Insert unless the (organisation, kind, key) was queued before."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -42,7 +55,9 @@ def _queue(conn: Connection, values: dict[str, object]) -> None:
     conn.execute(stmt)
 
 
-def _file_mails(conn: Connection, peildatum: date) -> Iterator[dict[str, object]]:
+def _file_mails(
+    conn: Connection, peildatum: date, links: Links | None
+) -> Iterator[dict[str, object]]:
     b = SignaalBestand
     rows = conn.execute(
         select(Organisatie.id, Organisatie.code, Organisatie.mail, b.wet, b.aantal)
@@ -56,16 +71,17 @@ def _file_mails(conn: Connection, peildatum: date) -> Iterator[dict[str, object]
             "sleutel": f"{wet}:{peildatum.isoformat()}",
             "aan": mail,
             "onderwerp": f"Wlz signalen: nieuw bestand ({wet}) van {format_datum(peildatum)}",
-            "tekst": _file_text(code, wet, peildatum, count),
+            "tekst": _file_text(code, wet, peildatum, count, links),
         }
 
 
-def _file_text(code: str, wet: str, peildatum: date, count: int) -> str:
+def _file_text(code: str, wet: str, peildatum: date, count: int, links: Links | None) -> str:
     return (
         f"Beste productbeheerder van gemeente {code},\n\n"
         f"Er staat een nieuw Wlz-signalenbestand voor u klaar: wet {wet}, "
         f"peildatum {format_datum(peildatum)}, {count} signaal/signalen.\n"
-        "Haal het op met GET /api/v1/signalen/bestanden/"
+        + _portaal(None if links is None else links.bestand(wet, peildatum))
+        + "Haal het op met GET /api/v1/signalen/bestanden/"
         f"{peildatum.isoformat()}?wet={wet} (of met 'samenloop signalen export').\n\n"
         "Deze mail bevat bewust geen persoonsgegevens.\n"
     )
@@ -89,7 +105,7 @@ def herinneringsdatum(laatst: date) -> date:
 
 
 def _reminder_mails(
-    conn: Connection, peildatum: date, wetten: Collection[str]
+    conn: Connection, peildatum: date, wetten: Collection[str], links: Links | None
 ) -> Iterator[dict[str, object]]:
     """Per gemeente and wet: a lapse in the Jeugdwet is not hidden by a recent Wmo aanlevering,
     nor the other way round."""
@@ -108,10 +124,10 @@ def _reminder_mails(
     )
     for org_id, code, mail, wet, laatst in rows:
         kop = {"organisatie_id": org_id, "soort": "herinnering", "aan": mail}
-        yield kop | _reminder(code, Wet(wet), laatst)
+        yield kop | _reminder(code, Wet(wet), laatst, links)
 
 
-def _reminder(code: str, wet: Wet, laatst: date) -> dict[str, object]:
+def _reminder(code: str, wet: Wet, laatst: date, links: Links | None) -> dict[str, object]:
     """The Wmo reminder keeps its key and words (the outbox already holds such keys); another
     wet's reminder names the wet."""
     wmo = wet is Wet.WMO
@@ -125,16 +141,25 @@ def _reminder(code: str, wet: Wet, laatst: date) -> dict[str, object]:
             f"Beste productbeheerder van gemeente {code},\n\n"
             f"Uw laatste geaccepteerde aanlevering {voor}is van {format_datum(laatst)}. "
             "Lever uw populatie opnieuw aan, zodat de Wlz signalen over de juiste "
-            "cliënten blijven gaan.\n\nDeze mail bevat bewust geen persoonsgegevens.\n"
+            "cliënten blijven gaan.\n"
+            + _portaal(None if links is None else links.aanleveren)
+            + "\nDeze mail bevat bewust geen persoonsgegevens.\n"
         ),
     }
 
 
-def queue_run_mails(conn: Connection, peildatum: date, wetten: Collection[str] = tuple(Wet)) -> int:
-    """Queue the mails of a nightly run (the reminders of `wetten`); returns how many are new."""
+def queue_run_mails(
+    conn: Connection,
+    peildatum: date,
+    wetten: Collection[str] = tuple(Wet),
+    links: Links | None = None,
+) -> int:
+    """Queue the mails of a nightly run (the reminders of `wetten`), each with its portal link
+    when `links` are given; returns how many are new."""
     count = select(func.count()).select_from(MailUitgaand)
     before = conn.execute(count).scalar_one()
-    for mail in [*_file_mails(conn, peildatum), *_reminder_mails(conn, peildatum, wetten)]:
+    mails = [*_file_mails(conn, peildatum, links), *_reminder_mails(conn, peildatum, wetten, links)]
+    for mail in mails:
         _queue(conn, mail)
     return int(conn.execute(count).scalar_one() - before)
 

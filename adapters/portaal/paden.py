@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
+
+from store.uitgaand import Links
 
 PREFIX = "/portaal"
 HOME = PREFIX + "/"
@@ -24,3 +27,14 @@ def wachtwoord_link(public_url: str, token: str) -> str:
     log never writes (it logs the route), and Referrer-Policy no-referrer keeps it from
     leaving the page."""
     return f"{public_url.rstrip('/')}{WACHTWOORD}?{urlencode({'token': token})}"
+
+
+def mail_links(public_url: str) -> Links:
+    """The pages the nightly run's mails send a productbeheerder to: the day's signals of a
+    wet on Ophalen (its download is there), and Aanleveren for the 60-day reminder."""
+    base = public_url.rstrip("/")
+
+    def bestand(wet: str, peildatum: date) -> str:
+        return f"{base}{OPHALEN}/{wet}/{peildatum.isoformat()}"
+
+    return Links(bestand=bestand, aanleveren=f"{base}{AANLEVEREN}")

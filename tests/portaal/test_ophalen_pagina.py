@@ -16,12 +16,14 @@ from sqlalchemy import Engine, insert, select, update
 from adapters.cli import cli
 from adapters.portaal import pagina_ophalen
 from adapters.portaal.app import create_portaal_app
+from adapters.portaal.paden import mail_links
 from adapters.rest import create_rest_app
 from store import demo
 from store.models import Organisatie
 from store.models_signalen import Signaal, SignaalBestand
 from store.settings import Settings
 from store.signalen import run
+from store.uitgaand import queue_run_mails
 from tests.portaal.conftest import (
     BASE_URL,
     BEHEERDER,
@@ -236,3 +238,19 @@ def test_jeugdwet_switched_off(settings: Settings, engine: Engine, nacht: demo.D
         assert b.get("/portaal/ophalen/jw/2026-03-01/bestand").status_code == 404
         jw_signaal = _ids(engine, "0363", "jw")[0]
         assert b.get(f"/portaal/signalen/{jw_signaal}").status_code == 404
+
+
+def test_the_nightly_mails_link_to_the_days_signals_and_to_aanleveren(
+    beheerder: Bezoeker, nacht: demo.DemoSet, engine: Engine
+) -> None:
+    """The mails' links (made from SAMENLOOP_PUBLIC_URL and the portal's paths) open the page
+    of the day's file and the Aanleveren page."""
+    links = mail_links(BASE_URL + "/")
+    dag = links.bestand("wmo", D)
+    assert dag == f"{BASE_URL}/portaal/ophalen/wmo/2026-03-01"
+    assert_pagina(beheerder.get(dag.removeprefix(BASE_URL)), 200, "Signalen Wmo van 01-03-2026")
+    aanleveren = beheerder.get(links.aanleveren.removeprefix(BASE_URL))
+    assert aanleveren.status_code == 200
+    with engine.begin() as conn:
+        assert queue_run_mails(conn, D, links=links) == 0  # the run queued them already, once
+    assert "Aanleveren" in aanleveren.text

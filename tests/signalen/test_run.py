@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.cli import cli
+from adapters.portaal.paden import mail_links
 from store import signalen as run_module
 from store.demo import synthetic_bsns
 from store.models import Aanlevering, Abonnement
@@ -167,6 +168,7 @@ def test_mail_per_file_and_retry_when_the_server_was_down(
 ) -> None:
     port, received = smtp
     down = {**cli_env, "SAMENLOOP_SMTP_HOST": "127.0.0.1", "SAMENLOOP_SMTP_PORT": str(free_port())}
+    down["SAMENLOOP_PUBLIC_URL"] = "https://samenloop.example/"
     result = _cli(down, "signalen", "run", "--datum", "2026-03-01")
     assert result.exit_code == 0
     assert "mail: 0 verzonden, 1 blijven staan voor de volgende run" in result.output
@@ -177,6 +179,10 @@ def test_mail_per_file_and_retry_when_the_server_was_down(
     mail = message_from_bytes(received[0])
     assert mail["To"] == "pb@0363.example"
     assert "nieuw bestand (wmo) van 01-03-2026" in mail["Subject"]
+    body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "In het portaal: https://samenloop.example/portaal/ophalen/wmo/2026-03-01" in (
+        body.splitlines()
+    )
     assert not any(b in received[0].decode() for b in BSNS)
     with sessions() as s:
         assert s.scalar(select(MailUitgaand.pogingen)) == 2
@@ -200,14 +206,18 @@ def test_sixty_day_reminder_once_per_lapse(
                 "verslag": {},
             },
         )
-    run_module.run(engine, date(2026, 1, 30))
-    run_module.run(engine, date(2026, 1, 31))
-    run_module.run(engine, D)
+    links = mail_links("https://samenloop.example")
+    run_module.run(engine, date(2026, 1, 30), links=links)
+    run_module.run(engine, date(2026, 1, 31), links=links)
+    run_module.run(engine, D, links=links)
     with sessions() as s:
-        reminders = s.scalars(
-            select(MailUitgaand.sleutel).where(MailUitgaand.soort == "herinnering")
+        reminders = s.execute(
+            select(MailUitgaand.sleutel, MailUitgaand.tekst).where(
+                MailUitgaand.soort == "herinnering"
+            )
         ).all()
-    assert reminders == ["2025-12-01"]
+    assert [sleutel for sleutel, _ in reminders] == ["2025-12-01"]
+    assert "In het portaal: https://samenloop.example/portaal/aanleveren\n" in reminders[0][1]
 
 
 def _spawn_run(env: dict[str, str], datum: str) -> subprocess.Popen[bytes]:
