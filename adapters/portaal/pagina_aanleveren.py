@@ -11,10 +11,10 @@ from typing import Any
 import falcon
 from sqlalchemy.orm import Session
 
+from adapters.downloads import TEXT
 from adapters.files import aanlevering
 from adapters.portaal import paden
 from adapters.portaal.context import Portaal
-from adapters.portaal.downloads import TEXT
 from adapters.portaal.formulieren import AanleverFormulier, fout_bij
 from adapters.portaal.upload import Upload
 from store import verslag as verslagen

@@ -14,8 +14,9 @@ import falcon
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from adapters import downloads
 from adapters.files.signaalbestanden import bestandsnaam, schrijf_signalen
-from adapters.portaal import downloads, paden
+from adapters.portaal import paden
 from adapters.portaal.context import Portaal
 from store import signaalinzage, wetten
 from store.gebruikers import Gebruikersrecht
@@ -116,11 +117,11 @@ class Bestand(_Basis):
         with self._p.engine.connect() as conn:
             versie = signaalinzage.bestandsversie(conn, org_id, w, dag)
         rijen = signaalinzage.dag(self._p.engine, org_id, w, dag)
-        buffer, aantal = downloads.schrijf(lambda out: schrijf_signalen(rijen, out, versie))
+        buffer, aantal = downloads.spool(lambda out: schrijf_signalen(rijen, out, versie))
         if aantal == 0:
             buffer.close()
             raise falcon.HTTPNotFound
-        downloads.stuur(resp, buffer, downloads.CSV, bestandsnaam(code, w.value, dag))
+        downloads.send_file(resp, buffer, downloads.CSV, bestandsnaam(code, w.value, dag))
 
 
 class Dag(_Basis):

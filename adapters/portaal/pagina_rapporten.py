@@ -11,9 +11,9 @@ import falcon
 from sqlalchemy.orm import Session
 from wtforms import Field
 
+from adapters import downloads
 from adapters.files.rapporten import abonnementen_csv
 from adapters.files.signaalbestanden import schrijf_tellingen
-from adapters.portaal import downloads
 from adapters.portaal.context import Portaal
 from adapters.portaal.formulieren import AantalSignalenFormulier, fout_bij, lees_query
 from store import signaalinzage, wetten
@@ -67,9 +67,9 @@ class Abonnementen(_Basis):
         peildatum = self._p.vandaag()
         with Session(self._p.engine) as session:
             regels = abonnementen(session, code, wet, peildatum)
-            buffer, _ = downloads.schrijf(lambda out: out.writelines(abonnementen_csv(regels)))
+            buffer, _ = downloads.spool(lambda out: out.writelines(abonnementen_csv(regels)))
         naam = f"abonnementen-{code}-{wet}-{peildatum:%Y%m%d}.csv"
-        downloads.stuur(resp, buffer, downloads.CSV, naam)
+        downloads.send_file(resp, buffer, downloads.CSV, naam)
 
 
 def _datum(veld: Field) -> date | None:
@@ -104,6 +104,6 @@ class AantalSignalen(_Basis):
         g = req.context.sessie.gebruiker
         with self._p.engine.connect() as conn:
             rows = signaalinzage.tellingen(conn, g.organisatie_id, wet, van, tot)
-        buffer, _ = downloads.schrijf(lambda out: schrijf_tellingen(rows, out))
+        buffer, _ = downloads.spool(lambda out: schrijf_tellingen(rows, out))
         naam = f"aantal-wlz-signalen-{g.organisatie_code}-{wet}-{van:%Y%m%d}-{tot:%Y%m%d}.csv"
-        downloads.stuur(resp, buffer, downloads.CSV, naam)
+        downloads.send_file(resp, buffer, downloads.CSV, naam)

@@ -16,9 +16,10 @@ from typing import Any, BinaryIO, cast
 import falcon
 from sqlalchemy.orm import Session
 
+from adapters.downloads import TEXT
 from adapters.files import aanlevering
 from adapters.rest import problems, query
-from adapters.rest.answers import TEXT, Link, moment, send_json
+from adapters.rest.answers import Link, moment, send_json
 from adapters.rest.context import Context
 from adapters.rest.headers import JSON
 from adapters.rest.problems import Problem

@@ -6,10 +6,10 @@ from __future__ import annotations
 import falcon
 from sqlalchemy.orm import Session
 
+from adapters.downloads import CSV, send_file, spool
 from adapters.files.rapporten import abonnementen_csv
 from adapters.files.signaalbestanden import schrijf_tellingen
 from adapters.rest import query
-from adapters.rest.answers import CSV, send_file, spool
 from adapters.rest.context import Context
 from adapters.rest.query import Param
 from adapters.rest.validation import check_accept

@@ -8,9 +8,10 @@ from typing import Any
 
 import falcon
 
+from adapters.downloads import CSV, send_file, spool
 from adapters.files.signaalbestanden import bestandsnaam, schrijf_signalen
 from adapters.rest import query
-from adapters.rest.answers import CSV, Link, send_file, send_json, spool
+from adapters.rest.answers import Link, send_json
 from adapters.rest.context import Context
 from adapters.rest.problems import Problem
 from adapters.rest.query import Param
