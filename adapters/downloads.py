@@ -9,9 +9,15 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import IO, TextIO, TypeVar
 
 import falcon
+from sqlalchemy import Engine
+
+from adapters.files.signaalbestanden import schrijf_signalen
+from store import signaalinzage
+from store.rollen import Wet
 
 CSV = "text/csv; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -57,3 +63,16 @@ def send_file(resp: falcon.Response, buffer: IO[bytes], media: str, filename: st
             resp.data = buffer.read()
     else:
         resp.set_stream(_chunks(buffer), size)
+
+
+def signaalbestand(engine: Engine, organisatie_id: int, wet: Wet, dag: date) -> IO[bytes] | None:
+    """A gemeente's signal file of a wet and day, spooled in the version it was made in; None
+    when that day has none."""
+    with engine.connect() as conn:
+        versie = signaalinzage.bestandsversie(conn, organisatie_id, wet, dag)
+    rows = signaalinzage.dag(engine, organisatie_id, wet, dag)
+    buffer, aantal = spool(lambda out: schrijf_signalen(rows, out, versie))
+    if aantal == 0:
+        buffer.close()
+        return None
+    return buffer

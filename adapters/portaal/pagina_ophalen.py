@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from adapters import downloads
-from adapters.files.signaalbestanden import bestandsnaam, schrijf_signalen
+from adapters.files.signaalbestanden import bestandsnaam
 from adapters.portaal import paden
 from adapters.portaal.context import Portaal
 from store import signaalinzage, wetten
@@ -114,12 +114,8 @@ class Bestand(_Basis):
         w, dag = self._wet(wet), _dag(datum)
         if dag is None:
             raise falcon.HTTPNotFound
-        with self._p.engine.connect() as conn:
-            versie = signaalinzage.bestandsversie(conn, org_id, w, dag)
-        rijen = signaalinzage.dag(self._p.engine, org_id, w, dag)
-        buffer, aantal = downloads.spool(lambda out: schrijf_signalen(rijen, out, versie))
-        if aantal == 0:
-            buffer.close()
+        buffer = downloads.signaalbestand(self._p.engine, org_id, w, dag)
+        if buffer is None:
             raise falcon.HTTPNotFound
         downloads.send_file(resp, buffer, downloads.CSV, bestandsnaam(code, w.value, dag))
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import falcon
 
-from adapters.downloads import CSV, send_file, spool
-from adapters.files.signaalbestanden import bestandsnaam, schrijf_signalen
+from adapters.downloads import CSV, send_file, signaalbestand
+from adapters.files.signaalbestanden import bestandsnaam
 from adapters.rest import query
 from adapters.rest.answers import Link, send_json
 from adapters.rest.context import Context
@@ -185,12 +185,7 @@ class BestandResource:
             raise falcon.HTTPNotFound
         q = query.read(req, self._params, {"datum": datum})
         dag, wet = q["datum"], q["wet"]
-        org_id = caller.organisatie_id
-        with self._ctx.engine.connect() as conn:
-            versie = signaalinzage.bestandsversie(conn, org_id, wet, dag)
-        rows = signaalinzage.dag(self._ctx.engine, org_id, wet, dag)
-        buffer, aantal = spool(lambda out: schrijf_signalen(rows, out, versie))
-        if aantal == 0:
-            buffer.close()
+        buffer = signaalbestand(self._ctx.engine, caller.organisatie_id, wet, dag)
+        if buffer is None:
             raise Problem(404, _GEEN_BESTAND)
         send_file(resp, buffer, CSV, bestandsnaam(caller.code, str(wet), dag))
