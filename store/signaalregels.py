@@ -146,8 +146,10 @@ def signal_query(
         )
         .select_from(candidates(zorg))
         .where(rule(peildatum, zorg), a.wet.in_(wetten))
-        # Ids in file order per gemeente (the API pages by id), whatever plan the join gets.
-        .order_by(a.organisatie_id, a.wet, a.gemeentecode, a.bsn)
+        # Ids in file order per gemeente (the API pages by id), whatever plan the join gets;
+        # `+ 0` keeps SQLite from reading all subscriptions in organisatie_id index order
+        # (1.5 million row lookups) to spare itself the sort of the few that match.
+        .order_by(a.organisatie_id + 0, a.wet, a.gemeentecode, a.bsn)
     )
     return query if scope is None else query.where(a.bsn.in_(scope))
 
