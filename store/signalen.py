@@ -88,6 +88,15 @@ def _lock(conn: Connection) -> None:
             raise RunGeweigerd("er loopt al een signalenrun; deze run is niet gestart")
 
 
+def _planner(conn: Connection) -> None:
+    """PostgreSQL, for this transaction only: enough work_mem that the join's hashes, the zorg
+    aggregate and the sort stay in memory at national scale (the 4 MB default spilled all three
+    to disk), and no JIT, whose compiling cost this one-pass query more than it saved."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL work_mem = '32MB'")
+        conn.exec_driver_sql("SET LOCAL jit = off")
+
+
 def _existing(conn: Connection, peildatum: date) -> RunResultaat | None:
     r = SignaalRun
     query = select(r.signalen, r.bestanden, r.verwijderd).where(r.peildatum == peildatum)
@@ -242,6 +251,7 @@ def _run(
 ) -> RunResultaat:
     began = datetime.now(UTC)
     _lock(conn)
+    _planner(conn)
     if (done := _existing(conn, peildatum)) is not None:
         return done
     _check_order(conn, peildatum, opties.forceer)
