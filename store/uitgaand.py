@@ -100,7 +100,8 @@ def laatste_aanleveringen(conn: Connection, organisatie_id: int) -> dict[str, da
 
 
 def herinneringsdatum(laatst: date) -> date:
-    """The date the reminder is due: the last accepted aanlevering + 60 days."""
+    """The reminder date: the last accepted aanlevering + 60 days. The reminder itself goes
+    with the first run after it, when the aanlevering is more than 60 days old."""
     return laatst + HERINNERING_NA
 
 

@@ -79,6 +79,8 @@ def test_a_good_file_is_afgeleverd_and_listed_with_the_reminder_date(
     lijst = beheerder.get(PAGINA)
     assert "populatie.csv" in lijst.text and "<td>afgeleverd</td>" in lijst.text
     assert "<td>01-03-2026</td><td>30-04-2026</td>" in lijst.text, "last accepted + 60 days"
+    # the reminder goes when the aanlevering is more than 60 days old: the night after that date
+    assert '<th scope="col">Herinnering na</th>' in lijst.text
     found = re.search(r'href="/portaal/aanleveren/([0-9]+)/verslag"', lijst.text)
     assert found is not None
     aid = found.group(1)
