@@ -31,6 +31,7 @@ class Credentials:
     # Set only by the portal, for the organisation of a user whose session it has just read
     # from the store (store.portaalsessies); never taken from a request.
     organisatie_id: int | None = None
+    gebruiker_id: int | None = None  # the portal's user behind organisatie_id, for the audit
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Caller:
     organisatie_id: int
     rol: str
     code: str
+    gebruiker_id: int | None = None  # a portal user (Credentials.gebruiker_id)
 
 
 def _basic(value: str) -> Credentials | None:
@@ -116,4 +118,9 @@ def identify(conn: Connection, creds: Credentials | None) -> Caller:
     row = conn.execute(CALLER_QUERIES[key], params).first()
     if row is None:
         raise NietGeauthenticeerd
-    return Caller(row.id, row.rol, row.code)
+    return Caller(row.id, row.rol, row.code, portaalgebruiker(creds))
+
+
+def portaalgebruiker(creds: Credentials | None) -> int | None:
+    """The portal user behind the credentials, if a portal user it is."""
+    return None if creds is None else creds.gebruiker_id

@@ -149,6 +149,8 @@ class AuditRegistertoets(Base):
     operatie: Mapped[str] = mapped_column(String(40))
     bsn: Mapped[str | None] = mapped_column(String(9), index=True)
     uitkomst: Mapped[str] = mapped_column(String(24))
+    # The portal's user who did it (None for SOAP and REST: their caller is the organisation).
+    gebruiker_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
 
 
 class Abonnement(Base):

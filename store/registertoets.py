@@ -17,6 +17,7 @@ from store.auth import (
     NietGeauthenticeerd,
     caller_params,
     identify,
+    portaalgebruiker,
 )
 from store.bsn import bsn_fout
 from store.models import AuditRegistertoets, Organisatie, WlzRegister
@@ -106,6 +107,7 @@ def _audit(
             "operatie": operatie.value,
             "bsn": bsn,
             "uitkomst": uitkomst,
+            "gebruiker_id": caller.gebruiker_id,
         },
     )
 
@@ -169,7 +171,7 @@ def toets(
         return _refuse(conn, caller, operatie, fout)
     nu = datetime.now(UTC)
     row = _caller_and_record(conn, creds, bsn, limiet, nu)
-    caller = Caller(row.id, row.rol, row.code)
+    caller = Caller(row.id, row.rol, row.code, portaalgebruiker(creds))
     seen(caller)
     if not mag(caller.rol, Recht.REGISTERTOETS):
         return _refuse(conn, caller, operatie, None)

@@ -77,7 +77,7 @@ class Registertoets:
         gebruiker = req.context.sessie.gebruiker
         return registertoets_samenloop(
             self._p.engine,
-            Credentials(organisatie_id=gebruiker.organisatie_id),
+            Credentials(organisatie_id=gebruiker.organisatie_id, gebruiker_id=gebruiker.id),
             bsn,
             wet,
             self._p.vandaag(),

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, select
 
 from store.demo import DemoSet
 from store.models import AuditRegistertoets, Organisatie
-from tests.portaal.conftest import MEDEWERKER, Bezoeker, Gebruikers
+from store.models_portaal import Gebruiker
+from tests.portaal.conftest import BEHEERDER, MEDEWERKER, Bezoeker, Gebruikers
 from tests.portaal.test_toegang import _title, assert_pagina
 
 
@@ -24,6 +25,14 @@ def _audit(engine: Engine) -> list[tuple[str, str | None, str, str]]:
     )  # fmt: skip
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+
+def _wie(engine: Engine) -> list[str | None]:
+    """Per audit record, the portal user who did it (None: not a portal user)."""
+    a = AuditRegistertoets
+    query = select(Gebruiker.email).select_from(a).outerjoin(Gebruiker).order_by(a.id)
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
 
 
 def _toets(b: Bezoeker, bsn: str, wet: str = "wmo") -> httpx.Response:
@@ -57,6 +66,7 @@ def test_the_answer_with_advies_rule_and_toelichting(
     assert "Toelichting" in r.text and "regelversie" not in r.text
     assert bsn not in _title(r.text)
     assert _audit(engine) == [("0363", bsn, "JA", "RegistertoetsSamenloop")]
+    assert _wie(engine) == [BEHEERDER]  # the person, not only the organisation
 
 
 def test_no_samenloop(beheerder: Bezoeker, demo_set: DemoSet, engine: Engine) -> None:
@@ -87,6 +97,7 @@ def test_a_bad_bsn_gets_a_dutch_message_next_to_the_field_and_is_audited_without
     assert 'aria-invalid="true"' in r.text
     assert "Uitslag" not in r.text
     assert _audit(engine) == [("0363", None, "BSN_ONGELDIG", "RegistertoetsSamenloop")]
+    assert _wie(engine) == [BEHEERDER]
 
 
 def test_an_empty_form_is_refused_by_the_form(beheerder: Bezoeker, engine: Engine) -> None:
@@ -152,8 +163,12 @@ def test_the_bsn_never_reaches_a_url_or_a_log_line(
 
 
 def test_someone_with_only_registertoets_can_use_it(
-    nieuwe_bezoeker: Callable[[], Bezoeker], gebruikers: Gebruikers, demo_set: DemoSet
+    nieuwe_bezoeker: Callable[[], Bezoeker],
+    gebruikers: Gebruikers,
+    demo_set: DemoSet,
+    engine: Engine,
 ) -> None:
     b = nieuwe_bezoeker()
     b.login(MEDEWERKER)
     assert_pagina(_toets(b, demo_set.register[0].bsn), 200, "Registertoets")
+    assert _wie(engine) == [MEDEWERKER]

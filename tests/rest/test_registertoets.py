@@ -159,16 +159,18 @@ def test_every_registertoets_writes_one_audit_record(
                 AuditRegistertoets.operatie,
                 AuditRegistertoets.bsn,
                 AuditRegistertoets.uitkomst,
+                AuditRegistertoets.gebruiker_id,
             )
             .join(Organisatie, Organisatie.id == AuditRegistertoets.organisatie_id)
             .order_by(AuditRegistertoets.id)
         ).all()
-    # API 1.1: the answer carries what RegistertoetsSamenloop does, and is audited as that
+    # API 1.1: the answer carries what RegistertoetsSamenloop does, and is audited as that;
+    # the caller is the organisation (its token), no portal user
     assert [tuple(r) for r in rows] == [
-        ("0363", "RegistertoetsSamenloop", "999900006", "JA"),
-        ("0363", "RegistertoetsSamenloop", "999900079", "NEE"),
-        ("0363", "RegistertoetsSamenloop", None, "BSN_ONGELDIG"),
-        ("0599", "RegistertoetsSamenloop", "999900006", "JA"),
+        ("0363", "RegistertoetsSamenloop", "999900006", "JA", None),
+        ("0363", "RegistertoetsSamenloop", "999900079", "NEE", None),
+        ("0363", "RegistertoetsSamenloop", None, "BSN_ONGELDIG", None),
+        ("0599", "RegistertoetsSamenloop", "999900006", "JA", None),
     ]
 
 
