@@ -120,7 +120,10 @@ RECHTEN = {
 
 
 def _rechten() -> _Vinkjes:
-    return _Vinkjes("Rechten", choices=dict(RECHTEN))
+    # Not WTForms' message, which repeats what was posted (a crafted form's text on the page).
+    return _Vinkjes(
+        "Rechten", choices=dict(RECHTEN), invalid_choice_message="Kies alleen rechten uit de lijst."
+    )
 
 
 class RechtenFormulier(_Basis):

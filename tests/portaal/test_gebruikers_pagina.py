@@ -144,6 +144,21 @@ def test_a_user_added_twice_or_a_bad_address_is_refused_next_to_the_field(
     assert "(2)" in beheerder.get("/portaal/gebruikers").text
 
 
+def test_a_right_not_in_the_list_is_refused_without_repeating_it(
+    beheerder: Bezoeker, gebruikers: Gebruikers
+) -> None:
+    pad = f"/portaal/gebruikers/{gebruikers.medewerker}"
+    for rechten in (["registertoets", "beheer<b>"], ["superuser"]):
+        r = beheerder.post(pad + "/rechten", {"rechten": rechten})
+        assert_pagina(r, 200, f"Gebruiker {MEDEWERKER}")
+        veld = r.text.split('id="rechten-fout">', 1)[1].split("</p>", 1)[0]
+        assert "Kies alleen rechten uit de lijst." in veld
+        assert "superuser" not in r.text and "beheer&lt;b&gt;" not in r.text
+    r = beheerder.post("/portaal/gebruikers", {"email": NIEUW, "rechten": ["superuser"]})
+    assert "Kies alleen rechten uit de lijst." in r.text and "superuser" not in r.text
+    assert NIEUW not in beheerder.get("/portaal/gebruikers").text  # nothing added
+
+
 def test_grant_and_revoke_rights_take_effect_at_the_next_page(
     beheerder: Bezoeker, nieuwe_bezoeker: Callable[[], Bezoeker], gebruikers: Gebruikers
 ) -> None:
