@@ -121,7 +121,8 @@ RECHTEN = {
 
 def _rechten() -> _Vinkjes:
     # Not WTForms' message, which repeats what was posted (a crafted form's text on the page).
-    return _Vinkjes(
+    # WTForms 3.3 takes invalid_choice_message; types-WTForms does not know it yet.
+    return _Vinkjes(  # type: ignore[call-arg]
         "Rechten", choices=dict(RECHTEN), invalid_choice_message="Kies alleen rechten uit de lijst."
     )
 
