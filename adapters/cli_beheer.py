@@ -45,7 +45,7 @@ def bewaartermijn() -> None:
 @click.option("--controle", is_flag=True, help="Alleen tellen wat weg zou gaan; niets wijzigen.")
 @pass_ctx
 def bewaartermijn_opschonen(ctx: Context, datum: Any, controle: bool) -> None:
-    """Verwijder auditrecords en signalen die ouder zijn dan hun bewaartermijn."""
+    """Verwijder auditrecords, signalen en registermutaties die ouder zijn dan hun bewaartermijn."""
     settings = ctx.settings
     termijnen = Termijnen(audit=settings.bewaar_audit, signalen=settings.bewaar_signalen)
     res = opschonen(ctx.engine, peildatum(datum), termijnen, controle=controle)
@@ -64,7 +64,8 @@ def _print(res: Opschoning, termijnen: Termijnen) -> None:
     click.echo(f"signalen: {_grens(termijnen.signalen, g.signalen, 'SAMENLOOP_BEWAAR_SIGNALEN')}")
     aantallen = (
         f"{res.audit} auditrecord(s), {res.signalen} signaal/signalen, "
-        f"{res.bestanden} signaalbestand(en), {res.mails} verzonden mail(s)"
+        f"{res.bestanden} signaalbestand(en), {res.mails} verzonden mail(s), "
+        f"{res.mutaties} registermutatie(s)"
     )
     if res.controle:
         click.echo(f"controle, niets gewijzigd; zou verwijderen: {aantallen}")

@@ -6,7 +6,11 @@ What goes, for a peildatum D and periods in months:
 - signals and signal files with a peildatum before D - signal months, but never those of the
   latest completed run (a gemeente may not have fetched them yet);
 - sent mails about those files, and sent 60-day reminders of a lapse that a later accepted
-  aanlevering ended (a reminder of a lapse still open stays: it stops a second reminder).
+  aanlevering ended (a reminder of a lapse still open stays: it stops a second reminder);
+- the register's mutation history (`register_mutatie`: BSNs with their Wlz state, kept "to
+  explain later") up to what the last run before that date had compared: it explains signals
+  that are gone, and no later run reads it (store/signaalscope.py reads only what came after
+  the last run). Runs from before migration 0010 recorded no such point: nothing of theirs goes.
 
 What stays: the runs (signaal_run: no personal data; they keep a completed day final and the
 replay order), and the subscriptions with their memory of what was signalled (signaal_geheugen),
@@ -32,7 +36,7 @@ from sqlalchemy import Connection, Engine, and_, delete, exists, func, or_, sele
 from sqlalchemy.sql.elements import ColumnElement
 
 from store.auditrapport import dag_begin
-from store.models import Aanlevering, AuditRegistertoets, Organisatie
+from store.models import Aanlevering, AuditRegistertoets, Organisatie, RegisterMutatie
 from store.models_signalen import (
     MailUitgaand,
     Signaal,
@@ -68,6 +72,7 @@ class Opschoning:
     signalen: int
     bestanden: int
     mails: int
+    mutaties: int
     controle: bool
 
 
@@ -108,6 +113,17 @@ def _mails_due(voor: date) -> ColumnElement[bool]:
     )
 
 
+def _mutaties_tot(conn: Connection, voor: date) -> int | None:
+    """The last register mutation a run before the date had compared (None: none)."""
+    r = SignaalRun
+    query = select(func.max(r.register_mutatie_tot)).where(r.peildatum < voor)
+    return conn.execute(query).scalar_one()
+
+
+def _mutaties_due(tot: int | None) -> ColumnElement[bool]:
+    return RegisterMutatie.id <= (tot if tot is not None else -1)
+
+
 def _count(conn: Connection, table: Any, where: ColumnElement[bool]) -> int:
     return int(conn.execute(select(func.count()).select_from(table).where(where)).scalar_one())
 
@@ -117,11 +133,13 @@ def _controle(engine: Engine, g: Grenzen) -> Opschoning:
     with engine.connect() as conn:
         audit = _count(conn, AuditRegistertoets, _audit_due(g.audit)) if g.audit else 0
         if g.signalen is None:
-            return Opschoning(g, audit, 0, 0, 0, controle=True)
+            return Opschoning(g, audit, 0, 0, 0, 0, controle=True)
         signalen = _count(conn, Signaal, Signaal.peildatum < g.signalen)
         bestanden = _count(conn, SignaalBestand, SignaalBestand.peildatum < g.signalen)
         mails = _count(conn, MailUitgaand, _mails_due(g.signalen))
-    return Opschoning(g, audit, signalen, bestanden, mails, controle=True)
+        tot = _mutaties_tot(conn, g.signalen)
+        mutaties = _count(conn, RegisterMutatie, _mutaties_due(tot))
+    return Opschoning(g, audit, signalen, bestanden, mails, mutaties, controle=True)
 
 
 @contextmanager
@@ -191,13 +209,17 @@ def _purge_files(engine: Engine, voor: date) -> int:
 def _purge(engine: Engine, g: Grenzen, size: int) -> Opschoning:
     audit = _purge_audit(engine, g.audit, size) if g.audit else 0
     if g.signalen is None:
-        return Opschoning(g, audit, 0, 0, 0, controle=False)
+        return Opschoning(g, audit, 0, 0, 0, 0, controle=False)
     # Files first: a purge stopped in between leaves signals without a listed file (invisible
     # to the gemeente), never a listed file without its signals.
     bestanden = _purge_files(engine, g.signalen)
     signalen = _in_batches(engine, _signals(g.signalen, size), size)
     mails = _in_batches(engine, _by_id(MailUitgaand, _mails_due(g.signalen), size), size)
-    return Opschoning(g, audit, signalen, bestanden, mails, controle=False)
+    with engine.connect() as conn:
+        tot = _mutaties_tot(conn, g.signalen)
+    m = RegisterMutatie
+    mutaties = _in_batches(engine, _by_id(m, _mutaties_due(tot), size), size)
+    return Opschoning(g, audit, signalen, bestanden, mails, mutaties, controle=False)
 
 
 def opschonen(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.cli import cli
 from store.bewaartermijn import Opschoning, Termijnen, maanden_terug, opschonen
 from store.demo import synthetic_bsns
-from store.models import Aanlevering, Abonnement, AuditRegistertoets
+from store.models import Aanlevering, Abonnement, AuditRegistertoets, RegisterLoad, RegisterMutatie
 from store.models_signalen import (
     MailUitgaand,
     Signaal,
@@ -68,6 +68,7 @@ def _counts(engine: Engine) -> dict[str, int]:
         "mail": MailUitgaand,
         "run": SignaalRun,
         "abonnement": Abonnement,
+        "mutatie": RegisterMutatie,
     }
     with engine.connect() as conn:
         return {
@@ -128,10 +129,45 @@ def test_the_purge_removes_exactly_what_is_older(
         "audit": before["audit"] - 2,
         "signaal": before["signaal"] - 6,
         "bestand": before["bestand"] - 4,
+        "mutatie": before["mutatie"] - 6,  # the first two loads, compared by the first two runs
     }
     with engine.connect() as conn:
         kept = conn.execute(select(AuditRegistertoets.tijdstip)).scalar_one()
     assert kept.replace(tzinfo=UTC) == datetime(2026, 3, 14, 23, 0, tzinfo=UTC)
+
+
+def _mutaties(engine: Engine) -> list[int]:
+    """Per register mutation left, which load it came with (1: the first; the scenario loads
+    once before each run day)."""
+    with engine.connect() as conn:
+        loads = conn.execute(select(RegisterLoad.id).order_by(RegisterLoad.id)).scalars().all()
+        ids = conn.execute(select(RegisterMutatie.load_id).order_by(RegisterMutatie.id)).scalars()
+        return [loads.index(i) + 1 for i in ids]
+
+
+def test_the_register_history_goes_as_far_as_the_runs_before_the_date_compared_it(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    _scenario(engine, sessions)
+    assert _mutaties(engine) == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]
+    # On 2028-03-15 the runs of 1 and 14 March 2026 lie before the limit: their loads go.
+    assert opschonen(engine, OPSCHOONDATUM, TWEE_JAAR).mutaties == 6
+    assert _mutaties(engine) == [3, 3, 3, 4, 4, 4]
+    # The latest run stays however old, and so does what no run has compared yet: a load
+    # after it (one record in, the three others out as an initial load removes them).
+    register(engine, {BSNS[3]: _staat(VOLGENDE)})
+    assert opschonen(engine, date(2035, 1, 1), Termijnen(audit=1, signalen=1)).mutaties == 3
+    assert _mutaties(engine) == [4, 4, 4, 5, 5, 5, 5]
+
+
+def test_runs_that_recorded_no_point_in_the_history_let_none_of_it_go(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    _scenario(engine, sessions)
+    with engine.begin() as conn:  # as runs from before migration 0010
+        conn.execute(update(SignaalRun).values(register_mutatie_tot=None))
+    assert opschonen(engine, OPSCHOONDATUM, TWEE_JAAR).mutaties == 0
+    assert len(_mutaties(engine)) == 12
 
 
 def test_the_latest_run_stays_however_old(engine: Engine, sessions: sessionmaker[Session]) -> None:
@@ -155,11 +191,11 @@ def test_controle_changes_nothing_and_counts_what_the_purge_removes(
     assert _counts(engine) == before
     purge = opschonen(engine, OPSCHOONDATUM, TWEE_JAAR)
     assert (controle.controle, purge.controle) == (True, False)
-    assert _numbers(controle) == _numbers(purge) == (1, 6, 4, 0)
+    assert _numbers(controle) == _numbers(purge) == (1, 6, 4, 0, 6)
 
 
-def _numbers(res: Opschoning) -> tuple[int, int, int, int]:
-    return (res.audit, res.signalen, res.bestanden, res.mails)
+def _numbers(res: Opschoning) -> tuple[int, int, int, int, int]:
+    return (res.audit, res.signalen, res.bestanden, res.mails, res.mutaties)
 
 
 def test_a_second_purge_finds_nothing_and_small_batches_give_the_same_result(
@@ -169,10 +205,10 @@ def test_a_second_purge_finds_nothing_and_small_batches_give_the_same_result(
     old = datetime(2025, 6, 1, tzinfo=UTC)
     _audit(engine, orgs["0363"], *(old + timedelta(minutes=i) for i in range(7)))
     first = opschonen(engine, OPSCHOONDATUM, TWEE_JAAR, batch=2)
-    assert _numbers(first) == (7, 6, 4, 0)
+    assert _numbers(first) == (7, 6, 4, 0, 6)
     after = _counts(engine)
     again = opschonen(engine, OPSCHOONDATUM, TWEE_JAAR, batch=2)
-    assert _numbers(again) == (0, 0, 0, 0)
+    assert _numbers(again) == (0, 0, 0, 0, 0)
     assert _counts(engine) == after
 
 
@@ -183,7 +219,7 @@ def test_zero_months_keeps_everything_of_that_kind(
     _audit(engine, orgs["0363"], datetime(2020, 1, 1, tzinfo=UTC))
     before = _counts(engine)
     res = opschonen(engine, OPSCHOONDATUM, Termijnen(audit=0, signalen=0))
-    assert (res.grenzen.audit, res.grenzen.signalen, _numbers(res)) == (None, None, (0, 0, 0, 0))
+    assert (res.grenzen.audit, res.grenzen.signalen, _numbers(res)) == (None, None, (0, 0, 0, 0, 0))
     assert _counts(engine) == before
 
 
@@ -278,7 +314,7 @@ def test_the_command_prints_counts_and_controle_says_it_changed_nothing(
         "audit: 24 maanden: wat voor 2026-03-15 ligt",
         "signalen: 24 maanden: wat voor 2026-03-15 ligt",
         "controle, niets gewijzigd; zou verwijderen: 0 auditrecord(s), 6 signaal/signalen, "
-        "4 signaalbestand(en), 0 verzonden mail(s)",
+        "4 signaalbestand(en), 0 verzonden mail(s), 6 registermutatie(s)",
     ]
     env = {**cli_env, "SAMENLOOP_BEWAAR_AUDIT": "0"}
     purge = _cli(env, "--datum", "2028-03-15")
