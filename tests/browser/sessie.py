@@ -113,7 +113,7 @@ class Sessie:
         echt = [link.input_value() for link in links]
         for link in links:
             link.evaluate("(e, v) => { e.value = v; }", VOORBEELDLINK)
-        page.evaluate(_VASTE_DATUMS, _datumkaart(self.vaste_datums))
+        toon_vaste_datums(page, self.vaste_datums)
         page.screenshot(path=SCREENSHOTS / f"{naam}.png", full_page=True)
         page.evaluate("() => window.samenloopTerug()")
         for link, waarde in zip(links, echt, strict=True):
@@ -165,9 +165,12 @@ _VASTE_DATUMS = """(kaart) => {
 }"""
 
 
-def _datumkaart(vast: dict[date, date]) -> dict[str, str]:
+def toon_vaste_datums(page: Page, vast: dict[date, date]) -> None:
+    """Show the page with the dates of `vast` as their examples, until the page's
+    `window.samenloopTerug()` puts the real ones back."""
     kaart = {f"{d:%d-%m-%Y}": f"{v:%d-%m-%Y}" for d, v in vast.items()}
-    return kaart | {f"{d:%Y%m%d}": f"{v:%Y%m%d}" for d, v in vast.items()}
+    kaart |= {f"{d:%Y%m%d}": f"{v:%Y%m%d}" for d, v in vast.items()}
+    page.evaluate(_VASTE_DATUMS, kaart)
 
 
 def urls_met_bsn(urls: list[str], bsns: frozenset[str]) -> list[str]:
