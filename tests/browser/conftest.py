@@ -95,10 +95,16 @@ class Portaal:
 
     def gebruiker_add(self, gemeente: str, email: str, rechten: tuple[str, ...] = ()) -> str:
         """`samenloop gebruiker add`, as the operator runs it: the link on its last line."""
-        args = [str(server.BIN / "samenloop"), "gebruiker", "add", "--gemeente", gemeente]
-        args += ["--email", email, *(a for r in rechten for a in ("--recht", r))]
-        uit = subprocess.run(args, env=self.env, capture_output=True, text=True, check=True)
-        return uit.stdout.strip().splitlines()[-1]
+        args = ["gebruiker", "add", "--gemeente", gemeente, "--email", email]
+        args += [a for r in rechten for a in ("--recht", r)]
+        return self.samenloop(*args).strip().splitlines()[-1]
+
+    def samenloop(self, *args: str) -> str:
+        """Any `samenloop` command, as the operator runs it on the server: its stdout."""
+        command = [str(server.BIN / "samenloop"), *args]
+        return subprocess.run(
+            command, env=self.env, capture_output=True, text=True, check=True
+        ).stdout
 
     def gebruiker_met_wachtwoord(self, gemeente: str, email: str) -> None:
         """A user with every right and the password WACHTWOORD, made by the store functions

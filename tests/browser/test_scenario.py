@@ -3,7 +3,8 @@ the operator's one-time link, a password, the login, a registertoets, Gebruikers
 
 The run with JavaScript (the axe context) checks every page with axe-core and writes the
 screenshots of docs/screenshots/ (for docs/portaal-handleiding.md); it works in gemeente 0363
-alone, so that the pictures come out the same on every run. Other tests use 0599 and 0344.
+alone, so that the pictures come out the same on every run. Other tests use 0599 and 0344
+(and the end-to-end scenario 0518 and 0307, registered by itself).
 """
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ def test_no_page_breaks_its_own_csp(portaal: Portaal, sessies: Sessies) -> None:
     email = "csp@0599.demo.example"
     portaal.gebruiker_met_wachtwoord("0599", email)
     s.login(email, WACHTWOORD)
-    for pad in ("/portaal/", "/portaal/registertoets", "/portaal/gebruikers"):
+    for pad in ("/portaal/", "/portaal/registertoets", "/portaal/aanleveren", "/portaal/ophalen",
+                "/portaal/rapporten", "/portaal/instellingen", "/portaal/gebruikers"):  # fmt: skip
         s.bezoek(pad)
         kleur = s.page.evaluate(
             "() => getComputedStyle(document.querySelector('.kop')).backgroundColor"

@@ -116,6 +116,38 @@ def test_a_bad_file_is_afgekeurd_with_its_errors(
 
 
 @pytest.mark.parametrize(
+    ("soort", "kop"),
+    [
+        ("mutaties", "Het bestand is afgekeurd; er is niets verwerkt."),
+        ("controle", "Het bestand is gecontroleerd en heeft fouten; er is niets verwerkt."),
+    ],
+)
+def test_a_rejected_file_is_announced_as_an_error_at_the_top(
+    beheerder: Bezoeker, gevuld: demo.DemoSet, soort: str, kop: str
+) -> None:
+    """Found in a real browser: the rejection was a green role="status" box (the one of a
+    success), and a controle that found errors said only "gecontroleerd". Now it is the error
+    summary at the top (role="alert"), with the number of errors linking to their list."""
+    bsn = gevuld.register[0].bsn
+    r = _stuur(beheerder, f"999900007,0363,01-01-2026,\n{bsn},9999,,\n".encode(), soort=soort)
+    assert_pagina(r, 200, "Verwerkingsverslag")
+    overzicht = re.search(r'<div class="foutenoverzicht" role="alert".*?</div>', r.text, re.S)
+    assert overzicht is not None
+    assert f">{kop}</h2>" in overzicht.group(0)
+    assert '<a href="#fouten-kop">2 fouten</a>' in overzicht.group(0)
+    assert '<h2 id="fouten-kop">Fouten</h2>' in r.text
+    assert 'role="status"' not in r.text
+
+
+def test_an_accepted_file_is_announced_as_a_status(
+    beheerder: Bezoeker, gevuld: demo.DemoSet
+) -> None:
+    r = _stuur(beheerder, _csv(gevuld))
+    assert '<p class="melding" role="status">Het bestand is afgeleverd en verwerkt.</p>' in r.text
+    assert 'role="alert"' not in r.text
+
+
+@pytest.mark.parametrize(
     ("inhoud", "naam", "media", "melding"),
     [
         (b"", "leeg.csv", "text/csv", "Het bestand is leeg."),
