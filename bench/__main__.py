@@ -12,6 +12,7 @@ BENCHES = (
     "bench.signalen",
     "bench.soap",
     "bench.soak",
+    "bench.portaal",
 )
 
 

@@ -7,6 +7,7 @@ same later as on the day it was made.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from store.datums import AMSTERDAM, format_datum
 from store.meldingen import Melding, Meldingen
 from store.models import Aanlevering, Organisatie
-from store.rollen import Rol, Wet
+from store.rollen import Rol
 
 AFGELEVERD = "afgeleverd"
 AFGEKEURD = "afgekeurd"
@@ -226,19 +227,30 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite returns naive UTC
 
 
-def aanleveringen(session: Session, gemeente: str, wet: Wet | None = None) -> list[AanleveringInfo]:
-    """The gemeente's kept aanleveringen, newest first: only the listed columns, never the
-    verslagen themselves (each may hold hundreds of messages; a list of 500 reads none)."""
+def aanleveringen(
+    session: Session,
+    gemeente: str,
+    wetten: Collection[str] | None = None,
+    *,
+    voor: int | None = None,
+    aantal: int | None = None,
+) -> list[AanleveringInfo]:
+    """The gemeente's kept aanleveringen of these wetten (None: every wet), newest first; with
+    `voor` only those before that id and with `aantal` at most that many (keyset paging by id,
+    one query whatever the page's size). Only the listed columns, never the verslagen
+    themselves (each may hold hundreds of messages)."""
     a = Aanlevering
     columns = (a.id, a.wet, a.bestandsnaam, a.ontvangen_op, a.initieel, a.status, a.aantal_regels)
-    query = _van(gemeente).with_only_columns(*columns)
-    if wet is not None:
-        query = query.where(a.wet == wet)
+    query = _van(gemeente).with_only_columns(*columns).order_by(a.id.desc())
+    if wetten is not None:
+        query = query.where(a.wet.in_(wetten))
+    if voor is not None:
+        query = query.where(a.id < voor)
+    if aantal is not None:
+        query = query.limit(aantal)
     return [
         AanleveringInfo(id_, w, naam, _utc(ontvangen), initieel, status, regels)
-        for id_, w, naam, ontvangen, initieel, status, regels in session.execute(
-            query.order_by(a.id.desc())
-        )
+        for id_, w, naam, ontvangen, initieel, status, regels in session.execute(query)
     ]
 
 

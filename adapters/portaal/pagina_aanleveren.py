@@ -1,11 +1,13 @@
 """Aanleveren: upload a population file for a wet, as mutaties, initieel, or first as controle
 (nothing applied); the verwerkingsverslag at once; the earlier aanleveringen with their
-verslagen (page and text download); per wet the last accepted aanlevering and the reminder
-date. The same calls as the REST upload (adapters.files.aanlevering.verwerk with an
-store.populatie.Opdracht, store.verslag) and the same limit (60 MB, adapters.bodylimit)."""
+verslagen (page and text download), newest first, a page at a time; per wet the last accepted
+aanlevering and the reminder date. The same calls as the REST upload
+(adapters.files.aanlevering.verwerk with an store.populatie.Opdracht, store.verslag) and the same
+limit (60 MB, adapters.bodylimit)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import falcon
@@ -26,6 +28,16 @@ from store.uitgaand import herinneringsdatum, laatste_aanleveringen
 from store.verslag import Verslag
 
 _CSV_TYPES = {"text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"}
+PER_PAGINA = 25  # earlier aanleveringen on one page; older ones a link further
+MAX_ID = 2147483647  # an integer column's largest value
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def _id(waarde: str | None) -> int | None:
+    """The id of a URL's `voor` (ASCII digits, 1 to the column's largest); else None."""
+    if not waarde or not _ID.fullmatch(waarde):
+        return None
+    return min(int(waarde), MAX_ID) or None
 
 
 def _geen_csv(upload: Upload) -> str | None:
@@ -62,16 +74,19 @@ class Aanleveren(_Basis):
 
     def _toon(self, req: falcon.Request, resp: falcon.Response, form: AanleverFormulier) -> None:
         g = req.context.sessie.gebruiker
+        voor = _id(req.get_param("voor"))
         with Session(self._p.engine) as session:
-            lijst = verslagen.aanleveringen(session, g.organisatie_code)
+            rijen = verslagen.aanleveringen(
+                session, g.organisatie_code, self._wetten, voor=voor, aantal=PER_PAGINA + 1
+            )
             laatst = laatste_aanleveringen(session.connection(), g.organisatie_id)
-        actief = {w.value for w in self._wetten}
         per_wet = [
             (wetten.NAAM[w], laatst.get(w.value), _herinnering(laatst.get(w.value)))
             for w in self._wetten
         ]
-        v: dict[str, Any] = {"form": form, "per_wet": per_wet, "namen": _namen()}
-        v["aanleveringen"] = [a for a in lijst if a.wet in actief]
+        v: dict[str, Any] = {"form": form, "per_wet": per_wet, "namen": _namen(), "voor": voor}
+        v["aanleveringen"] = rijen[:PER_PAGINA]
+        v["verder"] = rijen[PER_PAGINA - 1].id if len(rijen) > PER_PAGINA else None
         self._p.weergave.toon(req, resp, "aanleveren.html", **v)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -148,4 +163,4 @@ class VerslagTekst(_Basis):
         resp.data = tekst.encode("utf-8")
 
 
-AANLEVERING = paden.AANLEVEREN + "/{id:int(min=1, max=2147483647)}"
+AANLEVERING = paden.AANLEVEREN + f"/{{id:int(min=1, max={MAX_ID})}}"

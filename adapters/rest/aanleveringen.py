@@ -105,16 +105,18 @@ class AanleveringenResource:
         caller = self._ctx.caller(req, Recht.AANLEVEREN)
         check_accept(req)
         q = query.read(req, self._lijst)
+        soorten = wetten.actief(self._ctx.settings) if q["wet"] is None else (q["wet"],)
         with Session(self._ctx.engine) as session:
-            alle = verslagen.aanleveringen(session, caller.code, q["wet"])
-        actief = wetten.actief(self._ctx.settings)
-        send_json(resp, self._pagina([a for a in alle if a.wet in actief], q))
+            rijen = verslagen.aanleveringen(
+                session, caller.code, soorten, voor=q["na"], aantal=q["aantal"] + 1
+            )
+        send_json(resp, self._pagina(rijen, q))
 
-    def _pagina(self, alle: list[AanleveringInfo], q: dict[str, Any]) -> dict[str, Any]:
-        """Newest first; `na` is the cursor of the last one on the previous page."""
-        rest = [a for a in alle if q["na"] is None or a.id < q["na"]]
-        pagina = rest[: q["aantal"]]
-        volgende = query.to_cursor(pagina[-1].id) if len(rest) > len(pagina) else None
+    def _pagina(self, rijen: list[AanleveringInfo], q: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, one more than the page (is there a next one?); `na` is the cursor of
+        the last one on the previous page."""
+        pagina = rijen[: q["aantal"]]
+        volgende = query.to_cursor(pagina[-1].id) if len(rijen) > len(pagina) else None
         return {
             "aanleveringen": [self._item(a) for a in pagina],
             "volgende": volgende,

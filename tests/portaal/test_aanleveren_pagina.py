@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import httpx
 import pytest
 from sqlalchemy import Engine, func, select
 
-from adapters.portaal import upload
+from adapters.portaal import pagina_aanleveren, upload
+from adapters.portaal.app import create_portaal_app
 from adapters.rest import create_rest_app
 from store import demo
-from store.models import Aanlevering, Abonnement
+from store.models import Aanlevering, Abonnement, Organisatie
+from store.rollen import Rol
 from store.settings import Settings
+from store.verslag import Aantallen, Verslag, bewaar
 from tests.portaal.conftest import (
+    BASE_URL,
+    BEHEERDER,
     MEDEWERKER,
+    NU,
     PEILDATUM,
     ROTTERDAMMER,
     Bezoeker,
@@ -230,3 +237,60 @@ def test_without_the_right_403(bezoeker: Bezoeker, gevuld: demo.DemoSet, engine:
     r = _stuur(bezoeker, b"999900006,0363,01-01-2026,\n", csrf=token)
     assert r.status_code == 403
     assert _tellingen(engine) == (0, 0)
+
+
+def _bewaard(engine: Engine, namen: list[str], wet: str = "wmo") -> None:
+    """Kept aanleveringen of 0363 (through the store's writer), in this order."""
+    with engine.begin() as conn:
+        gemeente = (Organisatie.rol == Rol.GEMEENTE) & (Organisatie.code == "0363")
+        org = conn.scalar(select(Organisatie.id).where(gemeente))
+        assert org is not None
+        for naam in namen:
+            v = Verslag(naam, "0363", wet, False, False, NU, PEILDATUM, 3, Aantallen(nieuw=3))
+            bewaar(conn, org, v)
+
+
+def test_the_list_is_paged_newest_first(
+    beheerder: Bezoeker, gevuld: demo.DemoSet, engine: Engine
+) -> None:
+    n = pagina_aanleveren.PER_PAGINA
+    _bewaard(engine, [f"bestand-{i:02d}.csv" for i in range(n + 5)])
+    r = beheerder.get(PAGINA)
+    assert r.text.count('/verslag" download') == n
+    assert f"bestand-{n + 4:02d}.csv" in r.text and "bestand-04.csv" not in r.text
+    assert "Naar de nieuwste aanleveringen" not in r.text
+    oudere = re.search(r'href="(/portaal/aanleveren\?voor=[0-9]+)"', r.text)
+    assert oudere is not None
+    r2 = beheerder.get(oudere.group(1))
+    assert_pagina(r2, 200, "Aanleveren")
+    assert r2.text.count('/verslag" download') == 5
+    assert "bestand-04.csv" in r2.text and "bestand-00.csv" in r2.text
+    assert "bestand-05.csv" not in r2.text
+    assert "Oudere aanleveringen</a>" not in r2.text
+    assert '<a href="/portaal/aanleveren">Naar de nieuwste aanleveringen</a>' in r2.text
+
+
+@pytest.mark.parametrize("voor", ["1", "abc", "0", "-5", "99999999999", "٣"])
+def test_a_page_before_any_or_a_bad_cursor(
+    beheerder: Bezoeker, gevuld: demo.DemoSet, engine: Engine, voor: str
+) -> None:
+    _bewaard(engine, ["bestand.csv"])
+    r = beheerder.get(PAGINA, params={"voor": voor})
+    assert_pagina(r, 200, "Aanleveren")
+    if voor == "1":  # the only one has an id of 1 or more: nothing before it
+        assert "Er zijn geen oudere aanleveringen." in r.text
+    else:  # no cursor: the newest
+        assert "bestand.csv" in r.text
+
+
+def test_a_switched_off_wet_takes_no_place_on_a_page(
+    settings: Settings, engine: Engine, gevuld: demo.DemoSet
+) -> None:
+    _bewaard(engine, ["wmo.csv"])
+    _bewaard(engine, [f"jw-{i}.csv" for i in range(pagina_aanleveren.PER_PAGINA + 1)], wet="jw")
+    app = create_portaal_app(replace(settings, jeugdwet=False), engine)
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url=BASE_URL) as client:
+        b = Bezoeker(client)
+        assert b.login(BEHEERDER).status_code == 303
+        r = b.get(PAGINA)
+    assert "wmo.csv" in r.text and "jw-" not in r.text and "Oudere aanleveringen" not in r.text
