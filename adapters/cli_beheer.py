@@ -1,5 +1,5 @@
-"""`samenloop audit rapport` (registertoets usage, no BSN) and `samenloop bewaartermijn
-opschonen` (retention)."""
+"""`samenloop audit rapport` (registertoets usage, no BSN), `samenloop audit inzage` (who looked
+up given BSNs) and `samenloop bewaartermijn opschonen` (retention)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import Any
 import click
 
 from adapters.cli import Context, datum_optie, pass_ctx, peildatum
-from adapters.files.auditrapport import schrijf_gebruik
+from adapters.files.auditrapport import schrijf_gebruik, schrijf_raadplegingen
+from store.auditinzage import raadplegingen
 from store.auditrapport import gebruik
 from store.bewaartermijn import Opschoning, Termijnen, opschonen
+from store.bsn import bsn_fout
 
 DATUM = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -33,6 +35,36 @@ def audit_rapport(ctx: Context, van: Any, tot: Any) -> None:
         raise click.BadParameter("--van ligt na --tot", param_hint="--van")
     with ctx.engine.connect() as conn:
         schrijf_gebruik(gebruik(conn, start, end), sys.stdout)
+
+
+@audit.command("inzage")
+@click.option("--van", type=DATUM, help="Eerste dag JJJJ-MM-DD (Europe/Amsterdam).")
+@click.option("--tot", type=DATUM, help="Laatste dag JJJJ-MM-DD (inbegrepen).")
+@pass_ctx
+def audit_inzage(ctx: Context, van: Any, tot: Any) -> None:
+    """Wie de BSN's van stdin (een per regel) heeft getoetst, als CSV: voor een inzageverzoek
+    (AVG art. 15) of een onderzoek naar misbruik. Nooit een BSN als argument: een opdrachtregel
+    staat in de proceslijst en de shellgeschiedenis."""
+    start, end = (v.date() if v is not None else None for v in (van, tot))
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter("--van ligt na --tot", param_hint="--van")
+    bsns = _lees_bsns(sys.stdin.read().splitlines())
+    with ctx.engine.connect() as conn:
+        schrijf_raadplegingen(raadplegingen(conn, bsns, start, end), sys.stdout)
+
+
+def _lees_bsns(regels: list[str]) -> set[str]:
+    """The BSNs of stdin, or exit 1 with the first bad line's number (never its content)."""
+    bsns: set[str] = set()
+    for nummer, regel in enumerate(regels, 1):
+        if not (bsn := regel.strip()):
+            continue
+        if (reden := bsn_fout(bsn)) is not None:
+            raise click.ClickException(f"regel {nummer} van stdin: BSN ongeldig: {reden}")
+        bsns.add(bsn)
+    if not bsns:
+        raise click.ClickException("geen BSN ontvangen: geef de BSN's op stdin, een per regel")
+    return bsns
 
 
 @click.group()

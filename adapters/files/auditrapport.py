@@ -1,4 +1,5 @@
-"""CSV writer for the registertoets usage report (`samenloop audit rapport`): no BSN in it."""
+"""CSV writers for the audit: the registertoets usage report (`samenloop audit rapport`: no BSN
+in it) and the lookups of given BSNs (`samenloop audit inzage`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
+from store.auditinzage import Raadpleging
 from store.auditrapport import Gebruik
 from store.datums import format_datum
 
@@ -44,4 +46,19 @@ def schrijf_gebruik(rows: Iterable[Gebruik], out: TextIO) -> None:
                 f"{g.maal_mediaan:.1f}",
                 "ja" if g.uitschieter else "nee",
             )
+        )
+
+
+INZAGE_KOP = ("BSN", "Tijdstip", "Rol", "Organisatie", "Operatie", "Uitkomst", "Gebruiker")
+
+
+def schrijf_raadplegingen(rows: Iterable[Raadpleging], out: TextIO) -> None:
+    """`samenloop audit inzage`: one line per lookup. The time as ISO 8601 with its offset:
+    unambiguous in the hour that October's change to winter time repeats."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(INZAGE_KOP)
+    for r in rows:
+        tijdstip = r.tijdstip.isoformat(timespec="seconds")
+        writer.writerow(
+            (r.bsn, tijdstip, r.rol, r.organisatie, r.operatie, r.uitkomst, r.gebruiker or "")
         )
