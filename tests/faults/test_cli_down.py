@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "signalen export": G,
     "signalen rapport": (*G, *PERIODE),
     "audit rapport": PERIODE,
+    "audit inzage": PERIODE,
     "bewaartermijn opschonen": (),
     "zorgkantoor load": ("--zorgkantoor", "5501", "--initieel", ZORGKANTOOR),
     "zorgaanbieder load": ("--agb", "12345678", ZORGAANBIEDER),
@@ -54,6 +55,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "gebruiker link": ("--email", "pb@0363.example"),
 }
 WITHOUT_DATABASE = frozenset({"serve"})
+# What a command reads from stdin, for those that do.
+STDIN = {"audit inzage": "999900006\n"}
 
 
 def _paths(group: click.Group, prefix: str = "") -> Iterator[str]:
@@ -77,7 +80,8 @@ def _down() -> dict[str, str]:
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_database_down_is_exit_3_with_one_line(command: str) -> None:
-    result = CliRunner().invoke(cli, [*command.split(), *COMMANDS[command]], env=_down())
+    args = [*command.split(), *COMMANDS[command]]
+    result = CliRunner().invoke(cli, args, input=STDIN.get(command), env=_down())
     assert result.exit_code == 3, (result.output, result.exception)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
