@@ -1,7 +1,8 @@
 """Every task of the portal with the keyboard alone, with and without JavaScript (issue 16's
 "done when": a mouse or a keyboard alone): log in, deliver a file (the file chooser opened from
-the keyboard), fetch the night's signal file, a registertoets, a report, log out. No click: Tab
-to the control, then Enter or Space, as a person without a mouse does it.
+the keyboard), fetch the night's signal file, a registertoets, a report, change the mail address,
+add a user with a right, log out. No click: Tab to the control, then Enter or Space, as a person
+without a mouse does it.
 
 Each run works in a gemeente of its own; the nightly run it needs is final for its day, so its
 peildatum lies after those of test_eind_tot_eind.py (today and tomorrow), which pytest runs
@@ -142,6 +143,24 @@ def test_every_task_with_the_keyboard_alone(
     _tab_naar(page, tekst="Download Aantal Wlz signalen")
     _kop, *tellingen = _download(page)
     assert tellingen == [[code, code, format_datum(peildatum), "1"]]
+
+    _menu(s, "Instellingen")
+    _tab_naar(page, id_="mail")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"meldingen@{code}.demo.example")
+    _druk(s)  # Enter in the field submits its own form
+    melding = page.get_by_role("status").inner_text()
+    assert melding == "Het e-mailadres voor meldingen is opgeslagen."
+    assert page.locator("#mail").input_value() == f"meldingen@{code}.demo.example"
+
+    _menu(s, "Gebruikers")
+    _tab_naar(page, id_="email")
+    page.keyboard.type(f"loket@{code}.demo.example")
+    _tab_naar(page, id_="rechten-0")  # Registertoets, the first right
+    page.keyboard.press("Space")
+    _tab_naar(page, tekst="Gebruiker toevoegen")
+    _druk(s)
+    assert page.get_by_role("heading", level=1).inner_text() == "Gebruiker toegevoegd"
 
     _tab_naar(page, tekst="Uitloggen", terug=True)
     _druk(s)
