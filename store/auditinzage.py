@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
 from store.auditrapport import dag_begin
-from store.datums import AMSTERDAM
+from store.datums import AMSTERDAM, utc
 from store.models import AuditRegistertoets, Organisatie
 from store.models_portaal import Gebruiker
 
@@ -48,11 +48,6 @@ def _query(bsns: Collection[str], van: date | None, tot: date | None) -> Select[
     return query
 
 
-def _amsterdam(value: datetime) -> datetime:
-    utc = value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite returns naive UTC
-    return utc.astimezone(AMSTERDAM)
-
-
 def raadplegingen(
     conn: Connection, bsns: Collection[str], van: date | None = None, tot: date | None = None
 ) -> list[Raadpleging]:
@@ -60,6 +55,6 @@ def raadplegingen(
     included; None: no limit), oldest first. One query along the audit's bsn index."""
     rows = conn.execute(_query(bsns, van, tot))
     return [
-        Raadpleging(bsn, _amsterdam(tijdstip), rol, code, operatie, uitkomst, email)
+        Raadpleging(bsn, utc(tijdstip).astimezone(AMSTERDAM), rol, code, operatie, uitkomst, email)
         for bsn, tijdstip, rol, code, operatie, uitkomst, email in rows
     ]

@@ -1,9 +1,10 @@
-"""Dates: the file format dd-mm-jjjj, and 'today' in Europe/Amsterdam. Pure."""
+"""Dates: the file format dd-mm-jjjj, 'today' in Europe/Amsterdam, and stored moments as UTC.
+Pure."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,12 @@ def parse_datum(value: str) -> date:
 
 def format_datum(value: date) -> str:
     return value.strftime("%d-%m-%Y")
+
+
+def utc(moment: datetime) -> datetime:
+    """A stored moment in UTC: SQLite gives a DateTime(timezone=True) back naive, and what is
+    stored there is UTC; PostgreSQL's comes in the session's zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def vandaag() -> date:

@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from store.datums import utc
 from store.gebruikers import GebruikerInfo, info, normaliseer_email
 from store.models import Organisatie
 from store.models_portaal import Gebruiker, MisluktePoging, PortaalSessie
 from store.organisaties import token_digest
 from store.wachtwoorden import klopt, maak_hash, verouderd
-from store.wachtwoordlinks import utc
 from store.writes import schrijven
 
 IDLE = timedelta(minutes=30)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Engine, select
 
+from store.datums import utc
 from store.models_signalen import SignaalRun
 
 _LAATSTE = (
@@ -33,15 +34,10 @@ class LaatsteRun:
     verwijderd: int
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite gives DateTime(timezone=True) back naive: it was stored as UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def laatste_run(engine: Engine) -> LaatsteRun | None:
     """The most recently completed run (a forced one included), or None before the first."""
     with engine.connect() as conn:
         row = conn.execute(_LAATSTE).first()
     if row is None:
         return None
-    return LaatsteRun(row[0], _utc(row[1]), *row[2:])
+    return LaatsteRun(row[0], utc(row[1]), *row[2:])

@@ -12,7 +12,7 @@ audited, and so does not count.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
+from store.datums import utc
 from store.models import AuditRegistertoets
 
 VENSTER = timedelta(seconds=60)
@@ -75,16 +76,11 @@ _KANTELPUNT = (
 )
 
 
-def _utc(value: datetime) -> datetime:
-    # SQLite gives DateTime(timezone=True) back naive; what is stored is UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def weiger(conn: Connection, organisatie_id: int, limiet: int, nu: datetime) -> TeVeelVerzoeken:
     """The refusal, with the seconds until the organisation may call again (at least 1)."""
     values = {"organisatie_id": organisatie_id, **params(limiet, nu)}
     kantel = conn.execute(_KANTELPUNT, values).scalar()
     if kantel is None:
         return TeVeelVerzoeken(limiet, 1)
-    seconden = (_utc(kantel) + VENSTER - nu).total_seconds()
+    seconden = (utc(kantel) + VENSTER - nu).total_seconds()
     return TeVeelVerzoeken(limiet, max(1, math.ceil(seconden)))

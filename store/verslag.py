@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, insert, select
 from sqlalchemy.orm import Session
 
-from store.datums import AMSTERDAM, format_datum
+from store.datums import AMSTERDAM, format_datum, utc
 from store.meldingen import Melding, Meldingen
 from store.models import Aanlevering, Organisatie
 from store.rollen import Rol
@@ -223,10 +223,6 @@ def _van(gemeente: str) -> Select[Aanlevering]:
     )
 
 
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite returns naive UTC
-
-
 def aanleveringen(
     session: Session,
     gemeente: str,
@@ -249,7 +245,7 @@ def aanleveringen(
     if aantal is not None:
         query = query.limit(aantal)
     return [
-        AanleveringInfo(id_, w, naam, _utc(ontvangen), initieel, status, regels)
+        AanleveringInfo(id_, w, naam, utc(ontvangen), initieel, status, regels)
         for id_, w, naam, ontvangen, initieel, status, regels in session.execute(query)
     ]
 

@@ -8,11 +8,12 @@ says so; setting a password ends every session of the user and lifts a lockout.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
+from store.datums import utc
 from store.models import Organisatie
 from store.models_portaal import Gebruiker, MisluktePoging, PortaalSessie, WachtwoordToken
 from store.organisaties import token_digest as digest
@@ -38,11 +39,6 @@ class LinkFout(ValueError):
 
 class WachtwoordFout(ValueError):
     """The chosen password is refused (store.wachtwoorden.wachtwoord_fout's message)."""
-
-
-def utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes: they are UTC here."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def nieuw_token(session: Session, gebruiker_id: int, nu: datetime) -> str:
