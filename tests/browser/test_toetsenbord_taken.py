@@ -80,8 +80,11 @@ def _inloggen(s: Sessie, email: str) -> None:
 
 
 def _aanleveren(s: Sessie, bestand: Path) -> None:
-    _menu(s, "Aanleveren")
     page = s.page
+    # Playwright intercepts file choosers only once a listener is on, which it sets up
+    # asynchronously: on before the key is pressed, or Chromium may open its own dialog.
+    page.on("filechooser", lambda _kiezer: None)
+    _menu(s, "Aanleveren")
     _tab_naar(page, id_="bestand")
     with page.expect_file_chooser() as kiezer:
         page.keyboard.press("Space")
