@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Integer primary keys that auto-increment on both engines (SQLite only does so for INTEGER).
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+INTEGER_MAX = 2**31 - 1  # an Integer column's largest value (PostgreSQL refuses a larger one)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

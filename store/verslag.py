@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from store.datums import AMSTERDAM, format_datum, utc
 from store.meldingen import Melding, Meldingen
-from store.models import Aanlevering, Organisatie
+from store.models import INTEGER_MAX, Aanlevering, Organisatie
 from store.rollen import Rol
 
 AFGELEVERD = "afgeleverd"
@@ -240,7 +240,7 @@ def aanleveringen(
     query = _van(gemeente).with_only_columns(*columns).order_by(a.id.desc())
     if wetten is not None:
         query = query.where(a.wet.in_(wetten))
-    if voor is not None:
+    if voor is not None and voor <= INTEGER_MAX:  # every id comes before a larger one
         query = query.where(a.id < voor)
     if aantal is not None:
         query = query.limit(aantal)

@@ -22,6 +22,7 @@ from adapters.portaal.upload import Upload
 from store import verslag as verslagen
 from store import wetten
 from store.gebruikers import Gebruikersrecht
+from store.models import INTEGER_MAX
 from store.populatie import Opdracht
 from store.rollen import Wet
 from store.uitgaand import herinneringsdatum, laatste_aanleveringen
@@ -29,7 +30,6 @@ from store.verslag import Verslag
 
 _CSV_TYPES = {"text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"}
 PER_PAGINA = 25  # earlier aanleveringen on one page; older ones a link further
-MAX_ID = 2147483647  # an integer column's largest value
 _ID = re.compile(r"[0-9]{1,10}")
 
 
@@ -37,7 +37,7 @@ def _id(waarde: str | None) -> int | None:
     """The id of a URL's `voor` (ASCII digits, 1 to the column's largest); else None."""
     if not waarde or not _ID.fullmatch(waarde):
         return None
-    return min(int(waarde), MAX_ID) or None
+    return min(int(waarde), INTEGER_MAX) or None
 
 
 def _geen_csv(upload: Upload) -> str | None:
@@ -163,4 +163,4 @@ class VerslagTekst(_Basis):
         resp.data = tekst.encode("utf-8")
 
 
-AANLEVERING = paden.AANLEVEREN + f"/{{id:int(min=1, max={MAX_ID})}}"
+AANLEVERING = paden.AANLEVEREN + f"/{{id:int(min=1, max={INTEGER_MAX})}}"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.cli import cli
 from adapters.files.aanlevering import verwerk
+from adapters.rest import query
 from adapters.rest.headers import COMMON
 from store.organisaties import add_gemeente, set_gemeente
 from store.populatie import Opdracht
@@ -226,6 +227,16 @@ def test_the_list_pages_newest_first(client: httpx.Client) -> None:
         "_links",
     ]
     assert item["_links"]["verslag"]["href"].endswith(f"/api/v1/aanleveringen/{ids[-1]}/verslag")
+
+
+def test_a_made_up_cursor_beyond_every_id_gives_the_first_page(client: httpx.Client) -> None:
+    # Found by schemathesis: PostgreSQL refused the comparison with a number larger than an
+    # Integer column holds (a 500). Every id comes before such a cursor.
+    ids = [upload(client, bestand("aanlevering", "initieel-klein.csv")).json()["id"]]
+    for number in (2**31 - 1, 2**31, 2**63 - 1):
+        response = client.get(f"{URL}?na={query.to_cursor(number)}")
+        assert response.status_code == 200
+        assert [a["id"] for a in response.json()["aanleveringen"]] == ids
 
 
 @pytest.mark.parametrize(
