@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Row, Select, and_, bindparam, insert
 
+from store.advies import Zorginformatie
 from store.auth import (
     CALLER_QUERIES,
     Caller,
@@ -23,6 +24,8 @@ from store.bsn import bsn_fout
 from store.models import AuditRegistertoets, Organisatie, WlzRegister
 from store.rollen import Recht, Rol, mag
 from store.toetslimiet import params, vol, weiger
+from store.zorginformatie import KOLOMMEN as ZORG_KOLOMMEN
+from store.zorginformatie import ZORGRIJEN, uit_rijen
 
 MELDING_NEE = "geen samenloop gevonden"
 
@@ -60,6 +63,7 @@ class Toetsuitslag:
     afgiftedatum: date | None = None
     ingangsdatum: date | None = None
     einddatum: date | None = None
+    zorg: Zorginformatie | None = None  # only when asked for (the 2023 operation)
 
     @property
     def melding(self) -> str | None:
@@ -76,23 +80,32 @@ _ROLLEN = [rol.value for rol in Rol if mag(rol, Recht.REGISTERTOETS)]
 _VOL = vol(Organisatie.id)
 
 
-def _with_record(query: Select[int, str, str], limited: bool) -> Select[Any]:
+def _with_record(query: Select[int, str, str], limited: bool, zorg: bool) -> Select[Any]:
     """The caller query with the register record joined only for a caller whose role may run
     the registertoets and, with a rate limit, only while it is under the limit: no record comes
-    out of the register for anyone else. `vol` says which of the two kept the record out."""
+    out of the register for anyone else. `vol` says which of the two kept the record out.
+    With `zorg`, the BSN's zorg rows (parameter `peildatum`) are joined onto the record, so
+    they too come only with it: one row per zorg row, or one without any."""
     gate = [_VOL.is_(None)] if limited else []
     on = and_(WlzRegister.bsn == bindparam("bsn"), Organisatie.rol.in_(_ROLLEN), *gate)
-    joined: Select[Any] = query.add_columns(*_RECORD).outerjoin(WlzRegister, on)
-    return joined.add_columns(_VOL.is_not(None).label("vol")) if limited else joined
+    joined: Select[Any] = query.add_columns(*_RECORD).outerjoin_from(Organisatie, WlzRegister, on)
+    if limited:
+        joined = joined.add_columns(_VOL.is_not(None).label("vol"))
+    if zorg:
+        joined = joined.add_columns(*ZORG_KOLOMMEN).outerjoin_from(
+            WlzRegister, ZORGRIJEN, ZORGRIJEN.c.bsn == WlzRegister.bsn
+        )
+    return joined
 
 
 # Built once: constructing a statement and its cache key costs more than running it. The
-# caller, the rate count and the register record come in one round trip.
+# caller, the rate count, the register record and (2023) the zorg rows come in one round trip.
 _AUDIT = insert(AuditRegistertoets)
 _CALLER_AND_RECORD = {
-    (key, limited): _with_record(query, limited)
+    (key, limited, zorg): _with_record(query, limited, zorg)
     for key, query in CALLER_QUERIES.items()
     for limited in (False, True)
+    for zorg in (False, True)
 }
 
 
@@ -141,14 +154,30 @@ def _refuse(
 
 
 def _caller_and_record(
-    conn: Connection, creds: Credentials | None, bsn: str, limiet: int, nu: datetime
-) -> Row[Any]:
+    conn: Connection,
+    creds: Credentials | None,
+    bsn: str,
+    limiet: int,
+    nu: datetime,
+    zorg_op: date | None,
+) -> Sequence[Row[Any]]:
+    """The caller query's rows (more than one only for zorg rows), or refuse."""
     key, values = caller_params(creds)
     gate = params(limiet, nu) if limiet else {}
-    row = conn.execute(_CALLER_AND_RECORD[key, limiet > 0], {**values, **gate, "bsn": bsn}).first()
-    if row is None:
+    zorg = {"peildatum": zorg_op} if zorg_op else {}
+    query = _CALLER_AND_RECORD[key, limiet > 0, zorg_op is not None]
+    rows = conn.execute(query, {**values, **gate, **zorg, "bsn": bsn}).all()
+    if not rows:
         raise NietGeauthenticeerd
-    return row
+    return rows
+
+
+def _uitslag(bsn: str, rows: Sequence[Row[Any]], zorg_op: date | None) -> Toetsuitslag:
+    row = rows[0]
+    if row.wlz_status is None:
+        return Toetsuitslag(samenloop=False)
+    zorg = uit_rijen(rows, zorg_op) if zorg_op else None
+    return Toetsuitslag(True, bsn, *row[3:7], zorg=zorg)
 
 
 def toets(
@@ -159,10 +188,12 @@ def toets(
     seen: Seen | None,
     limiet: int,
     andere_fout: Invoerfout | None = None,
+    zorg_op: date | None = None,
 ) -> Toetsuitslag | Exception:
     """The registertoets inside the caller's transaction; a refusal is returned, not raised,
     so that its audit record commits. `andere_fout`: a refusal of other input than the BSN
-    (the 2023 operation's wet), handled exactly as a bad BSN is."""
+    (the 2023 operation's wet), handled exactly as a bad BSN is. `zorg_op`: also read the zorg
+    information on this peildatum, in the same round trip (the 2023 operation)."""
     seen = seen or _nobody
     fout = _invoerfout(bsn, andere_fout)
     if fout is not None:
@@ -170,16 +201,16 @@ def toets(
         seen(caller)
         return _refuse(conn, caller, operatie, fout)
     nu = datetime.now(UTC)
-    row = _caller_and_record(conn, creds, bsn, limiet, nu)
+    rows = _caller_and_record(conn, creds, bsn, limiet, nu, zorg_op)
+    row = rows[0]
     caller = Caller(row.id, row.rol, row.code, portaalgebruiker(creds))
     seen(caller)
     if not mag(caller.rol, Recht.REGISTERTOETS):
         return _refuse(conn, caller, operatie, None)
     if limiet and row.vol:
         return weiger(conn, caller.organisatie_id, limiet, nu)
-    found = row.wlz_status is not None
-    uitslag = Toetsuitslag(True, bsn, *row[3:7]) if found else Toetsuitslag(samenloop=False)
-    _audit(conn, caller, operatie, bsn, "JA" if found else "NEE")
+    uitslag = _uitslag(bsn, rows, zorg_op)
+    _audit(conn, caller, operatie, bsn, "JA" if uitslag.samenloop else "NEE")
     return uitslag
 
 

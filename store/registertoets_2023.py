@@ -2,10 +2,10 @@
 there is samenloop, the zorg information on the peildatum and the advies "Wlz voorliggend?".
 
 Everything store/registertoets.py does (identify, rate limit, audit, one query for caller and
-record) happens first, in the same transaction; then, only for samenloop JA and only while
-SAMENLOOP_ZORGINFORMATIE is aan, one more round trip reads the BSN's zorgkantoor and
-zorgaanbieder rows (one indexed lookup per table, by the primary keys that start with the
-BSN). The rules are store/advies.py's; this module only feeds them.
+record) happens the same way; while SAMENLOOP_ZORGINFORMATIE is aan, that one query also reads
+the BSN's zorgkantoor and zorgaanbieder rows (joined onto the register record, so only for
+samenloop JA; store/zorginformatie.py). The rules are store/advies.py's; this module only
+feeds them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from store.registertoets import (
     toets,
 )
 from store.rollen import Wet
-from store.zorginformatie import lees as lees_zorg
 
 
 class WetOngeldig(ValueError):
@@ -53,12 +52,10 @@ def wet_fout(wet: object, jeugdwet: bool) -> str | None:
     return None
 
 
-def _verrijk(
-    conn: Connection, uitslag: Toetsuitslag, wet: str, peildatum: date
-) -> Samenloopuitslag:
-    if not uitslag.samenloop or uitslag.bsn is None:
+def _verrijk(uitslag: Toetsuitslag, wet: str, peildatum: date) -> Samenloopuitslag:
+    zorg = uitslag.zorg
+    if not uitslag.samenloop or zorg is None:
         return Samenloopuitslag(uitslag)
-    zorg = lees_zorg(conn, uitslag.bsn, peildatum)
     indicatie = Indicatie(
         uitslag.wlz_status or "",
         uitslag.afgiftedatum or peildatum,
@@ -94,9 +91,8 @@ def registertoets_samenloop(
     andere = Invoerfout("WET_ONGELDIG", WetOngeldig(f"wet ongeldig: {reden}")) if reden else None
 
     def work(conn: Connection) -> Samenloopuitslag | Exception:
-        outcome = toets(conn, creds, Operatie.SAMENLOOP, bsn, seen, limiet, andere)
-        if isinstance(outcome, Exception) or not schakelaars.zorginformatie:
-            return outcome if isinstance(outcome, Exception) else Samenloopuitslag(outcome)
-        return _verrijk(conn, outcome, wet, peildatum)
+        zorg_op = peildatum if schakelaars.zorginformatie else None
+        outcome = toets(conn, creds, Operatie.SAMENLOOP, bsn, seen, limiet, andere, zorg_op)
+        return outcome if isinstance(outcome, Exception) else _verrijk(outcome, wet, peildatum)
 
     return in_transaction(engine, work)

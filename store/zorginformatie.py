@@ -1,17 +1,20 @@
 """The zorg information of one BSN on a peildatum (doorontwikkeling-2023.md section 2).
 
-Reads the rows both feeds stored for the BSN, whatever organisation sent them, in one round
-trip (one indexed lookup per table, by the primary keys that start with the BSN), and lets the
-pure core in store/advies.py decide what they mean on the peildatum. The registertoets 2023
-runs this on every call with samenloop.
+Both feeds' rows for the BSN, whatever organisation sent them (one indexed lookup per table,
+by the primary keys that start with the BSN), as a subquery that the registertoets joins onto
+its own query for caller and register record: the registertoets 2023 runs it on every call,
+and a round trip of its own cost more than the lookups (bench/soap.py holds the operation
+within 10% of 2021). The pure core in store/advies.py decides what the rows mean on the
+peildatum.
 """
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Connection, Dialect, String, bindparam, null, or_, select, union_all
+from sqlalchemy import Connection, Row, Select, String, bindparam, null, or_, select, union_all
 
 from store.advies import Periode, Zorginformatie, zorginformatie
 from store.models_zorg import ZorgaanbiederLevering as _ZA
@@ -21,46 +24,44 @@ from store.models_zorg import ZorgkantoorLevering as _ZK
 # "begun on or before D"); store.advies applies them again, so they only save rows.
 _NIET_GEEINDIGD_ZK = or_(_ZK.einddatum.is_(None), _ZK.einddatum > bindparam("peildatum"))
 _NIET_GEEINDIGD_ZA = or_(_ZA.einddatum.is_(None), _ZA.einddatum > bindparam("peildatum"))
-_ROWS = union_all(
-    select(_ZK.leveringsvorm.label("code"), _ZK.startdatum, _ZK.einddatum).where(
-        _ZK.bsn == bindparam("bsn"), _NIET_GEEINDIGD_ZK
-    ),
-    select(null().cast(String).label("code"), _ZA.startdatum, _ZA.einddatum).where(
+ZORGRIJEN = union_all(
+    select(
+        _ZK.bsn,
+        _ZK.leveringsvorm.label("zorg_code"),
+        _ZK.startdatum.label("zorg_start"),
+        _ZK.einddatum.label("zorg_eind"),
+    ).where(_ZK.bsn == bindparam("bsn"), _NIET_GEEINDIGD_ZK),
+    select(
+        _ZA.bsn,
+        null().cast(String).label("zorg_code"),
+        _ZA.startdatum.label("zorg_start"),
+        _ZA.einddatum.label("zorg_eind"),
+    ).where(
         _ZA.bsn == bindparam("bsn"),
         _ZA.startdatum <= bindparam("peildatum"),
         _NIET_GEEINDIGD_ZA,
     ),
-)
+).subquery("zorg")
+"""Parameters `bsn` and `peildatum`; columns bsn, zorg_code (None for a zorgaanbieder row),
+zorg_start and zorg_eind."""
+
+KOLOMMEN = (ZORGRIJEN.c.zorg_code, ZORGRIJEN.c.zorg_start, ZORGRIJEN.c.zorg_eind)
+_LEES: Select[Any] = select(*KOLOMMEN)
 
 
-@functools.cache
-def _driver_sql(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
-    """_ROWS as the driver's SQL text, compiled once per dialect (with its parameter order
-    when the driver's parameters are positional)."""
-    compiled = _ROWS.compile(dialect=dialect)
-    order = compiled.positiontup
-    return str(compiled), tuple(order) if order is not None else None
-
-
-def _datum(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite: text
-
-
-def _zorgrijen(conn: Connection, bsn: str, peildatum: date) -> list[Periode]:
-    """Both tables in one round trip, sent as the driver's own SQL: SQLAlchemy's per-execute
-    work (parameters, result types) cost more than the two index lookups themselves, and this
-    runs on every registertoets with samenloop (bench/soap.py holds it within 10% of 2021)."""
-    sql, order = _driver_sql(conn.dialect)
-    dag: date | str = peildatum.isoformat() if conn.dialect.name == "sqlite" else peildatum
-    values = {"bsn": bsn, "peildatum": dag}
-    params = tuple(values[name] for name in order) if order else values
-    rows = conn.exec_driver_sql(sql, params)
-    return [Periode(_datum(start), eind and _datum(eind), code) for code, start, eind in rows]
-
-
-def lees(conn: Connection, bsn: str, peildatum: date) -> Zorginformatie:
-    """Section 2 for one BSN on D: both tables in one round trip, one indexed lookup each."""
-    periodes = _zorgrijen(conn, bsn, peildatum)
+def uit_rijen(rows: Iterable[Row[Any]], peildatum: date) -> Zorginformatie:
+    """Section 2 from rows with KOLOMMEN; a row without zorg_start (an outer join that found
+    nothing) counts for nothing."""
+    periodes = [
+        Periode(row.zorg_start, row.zorg_eind, row.zorg_code)
+        for row in rows
+        if row.zorg_start is not None
+    ]
     toewijzingen = [p for p in periodes if p.code is not None]
     zorgstarts = [p for p in periodes if p.code is None]
     return zorginformatie(toewijzingen, zorgstarts, peildatum)
+
+
+def lees(conn: Connection, bsn: str, peildatum: date) -> Zorginformatie:
+    """Section 2 for one BSN on D on its own (the registertoets joins ZORGRIJEN instead)."""
+    return uit_rijen(conn.execute(_LEES, {"bsn": bsn, "peildatum": peildatum}), peildatum)

@@ -139,17 +139,27 @@ def test_ja_and_nee_are_audited_as_the_2023_operation(
     ]
 
 
-def test_the_zorg_read_is_one_statement(engine: Engine, bsns: dict[int, str]) -> None:
+def test_caller_record_and_zorg_come_in_one_statement(
+    engine: Engine, creds: Credentials, bsns: dict[int, str]
+) -> None:
     statements: list[str] = []
 
     def count(*args: object) -> None:
-        statements.append(str(args[2]))
+        statements.append(str(args[2]).split(None, 1)[0])
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        with engine.connect() as conn:
-            zorg = lees_zorg(conn, bsns[10], D)
+        zorg = _toets(engine, creds, bsns[10]).zorg
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len([s for s in statements if s.startswith("SELECT")]) == 1
-    assert zorg.startdatum_zorg is not None and zorg.bron is Bron.ZORGAANBIEDER
+    assert [s for s in statements if s in ("SELECT", "INSERT")] == ["SELECT", "INSERT"]
+    assert zorg is not None and zorg.startdatum_zorg is not None
+    assert zorg.bron is Bron.ZORGAANBIEDER
+
+
+def test_the_zorg_read_on_its_own_gives_what_the_registertoets_gives(
+    engine: Engine, creds: Credentials, bsns: dict[int, str]
+) -> None:
+    for nr in (5, 8, 10, 11):
+        with engine.connect() as conn:
+            assert lees_zorg(conn, bsns[nr], D) == _toets(engine, creds, bsns[nr]).zorg
