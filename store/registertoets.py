@@ -8,7 +8,17 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, Select, and_, bindparam, insert
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    insert,
+    literal_column,
+    or_,
+)
 
 from store.advies import Zorginformatie
 from store.auth import (
@@ -76,7 +86,15 @@ _RECORD = (
     WlzRegister.ingangsdatum,
     WlzRegister.einddatum,
 )
-_ROLLEN = [rol.value for rol in Rol if mag(rol, Recht.REGISTERTOETS)]
+# The roles as literals in the SQL: an IN list of bound values is expanded on every execution
+# (SQLAlchemy's "postcompile"), which cost more than the lookup itself.
+_ROLLEN = or_(
+    *(
+        Organisatie.rol == literal_column(f"'{rol.value}'")
+        for rol in Rol
+        if mag(rol, Recht.REGISTERTOETS)
+    )
+)
 _VOL = vol(Organisatie.id)
 
 
@@ -87,7 +105,7 @@ def _with_record(query: Select[int, str, str], limited: bool, zorg: bool) -> Sel
     With `zorg`, the BSN's zorg rows (parameter `peildatum`) are joined onto the record, so
     they too come only with it: one row per zorg row, or one without any."""
     gate = [_VOL.is_(None)] if limited else []
-    on = and_(WlzRegister.bsn == bindparam("bsn"), Organisatie.rol.in_(_ROLLEN), *gate)
+    on = and_(WlzRegister.bsn == bindparam("bsn"), _ROLLEN, *gate)
     joined: Select[Any] = query.add_columns(*_RECORD).outerjoin_from(Organisatie, WlzRegister, on)
     if limited:
         joined = joined.add_columns(_VOL.is_not(None).label("vol"))
