@@ -97,14 +97,20 @@ class Gemeenteregister:
         return None if current is info else current
 
 
-def _info(row: Gemeente) -> GemeenteInfo:
-    return GemeenteInfo(
-        row.code, row.naam, row.provincie, row.nieuwe_code, row.datum_ingang, row.datum_einde
-    )
+# The reference table as plain rows, in GemeenteInfo's order: an ORM load of its some 1,500
+# gemeenten cost 45 ms, on every `org add` twice (once per wet) and in every test that adds one.
+VELDEN = (
+    Gemeente.code,
+    Gemeente.naam,
+    Gemeente.provincie,
+    Gemeente.nieuwe_code,
+    Gemeente.datum_ingang,
+    Gemeente.datum_einde,
+)
 
 
 def laad_register(session: Session) -> Gemeenteregister:
-    return Gemeenteregister(_info(row) for row in session.scalars(select(Gemeente)))
+    return Gemeenteregister(GemeenteInfo(*row) for row in session.execute(select(*VELDEN)))
 
 
 def _jjjjmmdd(value: str) -> date | None:

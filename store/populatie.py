@@ -31,9 +31,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from store import signaalscope
 from store.db import for_jobs
+from store.gemeenten import VELDEN as GEMEENTE_VELDEN
 from store.gemeenten import GemeenteInfo, Gemeenteregister
 from store.meldingen import Melding, Meldingen
-from store.models import Aanleverrecht, Abonnement, Gemeente, Organisatie
+from store.models import Aanleverrecht, Abonnement, Organisatie
 from store.populatie_toepassen import (
     STAGING,
     Telling,
@@ -178,11 +179,7 @@ def _lock(conn: Connection, gemeente: str) -> int:
 
 
 def _toets(conn: Connection, org_id: int, opdracht: Opdracht) -> _Toets:
-    g = Gemeente
-    # The reference table as plain rows: a cold ORM load of its some 1,500 gemeenten (what
-    # laad_register does) costs tens of milliseconds, a fair part of a large upload.
-    velden = (g.code, g.naam, g.provincie, g.nieuwe_code, g.datum_ingang, g.datum_einde)
-    rijen = {rij.code: rij for rij in conn.execute(select(*velden))}
+    rijen = {rij.code: rij for rij in conn.execute(select(*GEMEENTE_VELDEN))}
     codes = conn.scalars(
         select(Aanleverrecht.gemeentecode).where(
             Aanleverrecht.organisatie_id == org_id, Aanleverrecht.wet == opdracht.wet
