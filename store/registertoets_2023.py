@@ -90,9 +90,10 @@ def registertoets_samenloop(
     reden = wet_fout(wet, schakelaars.jeugdwet)
     andere = Invoerfout("WET_ONGELDIG", WetOngeldig(f"wet ongeldig: {reden}")) if reden else None
 
-    def work(conn: Connection) -> Samenloopuitslag | Exception:
-        zorg_op = peildatum if schakelaars.zorginformatie else None
-        outcome = toets(conn, creds, Operatie.SAMENLOOP, bsn, seen, limiet, andere, zorg_op)
-        return outcome if isinstance(outcome, Exception) else _verrijk(outcome, wet, peildatum)
+    zorg_op = peildatum if schakelaars.zorginformatie else None
 
-    return in_transaction(engine, work)
+    def work(conn: Connection) -> Toetsuitslag | Exception:
+        return toets(conn, creds, Operatie.SAMENLOOP, bsn, seen, limiet, andere, zorg_op)
+
+    # The rules after the commit: on SQLite the transaction holds the one write lock.
+    return _verrijk(in_transaction(engine, work), wet, peildatum)
