@@ -111,6 +111,15 @@ def peildatum(value: Any) -> date:
     return value.date() if value is not None else vandaag()
 
 
+def periode(van: Any, tot: Any) -> tuple[Any, Any]:
+    """The days of --van and --tot (None where not given), or a usage error (exit 2) when van
+    comes after tot."""
+    start, end = (v.date() if v is not None else None for v in (van, tot))
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter("--van ligt na --tot", param_hint="--van")
+    return start, end
+
+
 WET_KEUZE = click.Choice([w.value for w in Wet])
 
 

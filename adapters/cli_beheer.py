@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from adapters.cli import Context, datum_optie, pass_ctx, peildatum
+from adapters.cli import Context, datum_optie, pass_ctx, peildatum, periode
 from adapters.files.auditrapport import schrijf_gebruik, schrijf_raadplegingen
 from store.auditinzage import raadplegingen
 from store.auditrapport import gebruik
@@ -30,9 +30,7 @@ def audit() -> None:
 @pass_ctx
 def audit_rapport(ctx: Context, van: Any, tot: Any) -> None:
     """Registertoetsen per organisatie per dag als CSV, zonder BSN's, met uitschieters."""
-    start, end = van.date(), tot.date()
-    if start > end:
-        raise click.BadParameter("--van ligt na --tot", param_hint="--van")
+    start, end = periode(van, tot)
     with ctx.engine.connect() as conn:
         schrijf_gebruik(gebruik(conn, start, end), sys.stdout)
 
@@ -45,9 +43,7 @@ def audit_inzage(ctx: Context, van: Any, tot: Any) -> None:
     """Wie de BSN's van stdin (een per regel) heeft getoetst, als CSV: voor een inzageverzoek
     (AVG art. 15) of een onderzoek naar misbruik. Nooit een BSN als argument: een opdrachtregel
     staat in de proceslijst en de shellgeschiedenis."""
-    start, end = (v.date() if v is not None else None for v in (van, tot))
-    if start is not None and end is not None and start > end:
-        raise click.BadParameter("--van ligt na --tot", param_hint="--van")
+    start, end = periode(van, tot)
     bsns = _lees_bsns(sys.stdin.read().splitlines())
     with ctx.engine.connect() as conn:
         schrijf_raadplegingen(raadplegingen(conn, bsns, start, end), sys.stdout)

@@ -15,6 +15,7 @@ from adapters.cli import (
     datum_optie,
     pass_ctx,
     peildatum,
+    periode,
 )
 from adapters.files.signaalbestanden import schrijf_signalen, schrijf_tellingen
 from adapters.mail import send_pending
@@ -105,9 +106,7 @@ def signalen_export(ctx: Context, code: str, wet: str, datum: Any) -> None:
 @pass_ctx
 def signalen_rapport(ctx: Context, code: str, wet: str, van: Any, tot: Any) -> None:
     """Rapport Aantal Wlz signalen over een periode (van en tot inbegrepen), als CSV."""
-    start, end = van.date(), tot.date()
-    if start > end:
-        raise click.BadParameter("--van ligt na --tot", param_hint="--van")
+    start, end = periode(van, tot)
     gekozen = actieve_wet(ctx, wet)
     org_id = _organisatie_id(ctx, code)
     with ctx.engine.connect() as conn:

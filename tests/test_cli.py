@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,6 +97,22 @@ def test_usage_errors_exit_2(cli_env: dict[str, str]) -> None:
     assert _run(cli_env, "org", "add")[0] == 2
     assert _run(cli_env, "register", "load", "--bestaat-niet", "x")[0] == 2
     assert _run(cli_env, "nonsense")[0] == 2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("audit", "rapport"),
+        ("audit", "inzage"),
+        ("signalen", "rapport", "--gemeente", "0363"),
+    ],
+)
+def test_van_after_tot_is_a_usage_error_that_names_both(
+    cli_env: dict[str, str], command: tuple[str, ...]
+) -> None:
+    code, out, err = _run(cli_env, *command, "--van", "2026-04-01", "--tot", "2026-03-31")
+    assert (code, out) == (2, "")
+    assert "--van ligt na --tot" in err
 
 
 def test_demo_fills_an_empty_database_once(cli_env: dict[str, str], engine: Engine) -> None:
