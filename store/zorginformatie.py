@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, String, bindparam, null, or_, select, union_all
+from sqlalchemy import Row, String, bindparam, null, or_, select, union_all
 
 from store.advies import Periode, Zorginformatie, zorginformatie
 from store.models_zorg import ZorgaanbiederLevering as _ZA
@@ -46,10 +46,9 @@ ZORGRIJEN = union_all(
 zorg_start and zorg_eind."""
 
 KOLOMMEN = (ZORGRIJEN.c.zorg_code, ZORGRIJEN.c.zorg_start, ZORGRIJEN.c.zorg_eind)
-_LEES: Select[Any] = select(*KOLOMMEN)
 
 
-def uit_rijen(rows: Iterable[Row[Any]], peildatum: date) -> Zorginformatie:
+def uit_rijen(rows: Iterable[Row[*tuple[Any, ...]]], peildatum: date) -> Zorginformatie:
     """Section 2 from rows with KOLOMMEN; a row without zorg_start (an outer join that found
     nothing) counts for nothing."""
     periodes = [
@@ -60,8 +59,3 @@ def uit_rijen(rows: Iterable[Row[Any]], peildatum: date) -> Zorginformatie:
     toewijzingen = [p for p in periodes if p.code is not None]
     zorgstarts = [p for p in periodes if p.code is None]
     return zorginformatie(toewijzingen, zorgstarts, peildatum)
-
-
-def lees(conn: Connection, bsn: str, peildatum: date) -> Zorginformatie:
-    """Section 2 for one BSN on D on its own (the registertoets joins ZORGRIJEN instead)."""
-    return uit_rijen(conn.execute(_LEES, {"bsn": bsn, "peildatum": peildatum}), peildatum)

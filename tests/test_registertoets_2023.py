@@ -20,7 +20,6 @@ from store.registertoets_2023 import (
     wet_fout,
 )
 from store.rollen import Rol
-from store.zorginformatie import lees as lees_zorg
 from tests.zorgvoorbeelden import VOORBEELDEN, D, Voorbeeld, plaats, zorg_token
 
 AAN = Schakelaars()
@@ -155,11 +154,3 @@ def test_caller_record_and_zorg_come_in_one_statement(
     assert [s for s in statements if s in ("SELECT", "INSERT")] == ["SELECT", "INSERT"]
     assert zorg is not None and zorg.startdatum_zorg is not None
     assert zorg.bron is Bron.ZORGAANBIEDER
-
-
-def test_the_zorg_read_on_its_own_gives_what_the_registertoets_gives(
-    engine: Engine, creds: Credentials, bsns: dict[int, str]
-) -> None:
-    for nr in (5, 8, 10, 11):
-        with engine.connect() as conn:
-            assert lees_zorg(conn, bsns[nr], D) == _toets(engine, creds, bsns[nr]).zorg

@@ -1,13 +1,14 @@
-"""store.zorginformatie.lees: one BSN's rows of both feeds, read back through the advies core."""
+"""store.zorginformatie: one BSN's rows of both feeds (the subquery the registertoets joins),
+read back through the advies core."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, insert, select
 
 from store import zorginformatie
-from store.advies import Bron
+from store.advies import Bron, Zorginformatie
 from store.models_zorg import ZorgaanbiederLevering, ZorgkantoorLevering
 
 BSN = "999900006"
@@ -21,6 +22,11 @@ def _rij(bsn: str, start: str, eind: str | None = None, **extra: object) -> dict
     return rij | {"einddatum": einddatum, "load_id": 1} | extra
 
 
+def _lees(conn: Connection, bsn: str) -> Zorginformatie:
+    rows = conn.execute(select(*zorginformatie.KOLOMMEN), {"bsn": bsn, "peildatum": D}).all()
+    return zorginformatie.uit_rijen(rows, D)
+
+
 def test_reads_both_tables_for_one_bsn_only(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(
@@ -32,7 +38,7 @@ def test_reads_both_tables_for_one_bsn_only(engine: Engine) -> None:
             ],
         )
         conn.execute(insert(ZorgaanbiederLevering), [_rij(BSN, "2026-02-03")])
-        info = zorginformatie.lees(conn, BSN, D)
+        info = _lees(conn, BSN)
     assert info.codes == ("4",)
     assert info.leveringsvormen[0].omschrijving
     assert (info.startdatum_zorg, info.bron) == (date(2026, 2, 3), Bron.ZORGAANBIEDER)
@@ -40,5 +46,5 @@ def test_reads_both_tables_for_one_bsn_only(engine: Engine) -> None:
 
 def test_a_bsn_without_rows_has_no_zorginformatie(engine: Engine) -> None:
     with engine.connect() as conn:
-        info = zorginformatie.lees(conn, BSN, D)
+        info = _lees(conn, BSN)
     assert (info.leveringsvormen, info.startdatum_zorg, info.bron) == ((), None, None)
