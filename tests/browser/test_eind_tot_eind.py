@@ -37,6 +37,8 @@ from tests.browser.sessie import Sessie, urls_met_bsn
 SINDS = "01-01-2024"  # the ingangsdatum of every subscription that is lopend
 # Today, in the pictures (an example date, so that they do not change every day).
 VOORBEELD = date(2026, 3, 2)
+# The headers written out from bestanden.md, not imported from adapters/files: a test that
+# read the code's own columns could not catch a wrong one.
 SIGNAAL_KOP = [
     "Code aanleverende gemeente",
     "Gemeentecode",
