@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, BigId
+from store.models import CLUSTERED_ON_SQLITE, Base, BigId
 
 
 class SignaalRun(Base):
@@ -99,7 +99,10 @@ class SignaalLeveringsvorm(Base):
 
     __tablename__ = "signaal_leveringsvorm"
     # The signal first: read per signal; then the zorgkantoor row's own key.
-    __table_args__ = (PrimaryKeyConstraint("signaal_id", "organisatie_id", "code", "startdatum"),)
+    __table_args__ = (
+        PrimaryKeyConstraint("signaal_id", "organisatie_id", "code", "startdatum"),
+        CLUSTERED_ON_SQLITE,
+    )
     signaal_id: Mapped[int] = mapped_column(BigId)
     organisatie_id: Mapped[int] = mapped_column(Integer)  # the zorgkantoor
     code: Mapped[str] = mapped_column(String(2))

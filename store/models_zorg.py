@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Date, Index, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, LoadKolommen
+from store.models import CLUSTERED_ON_SQLITE, Base, LoadKolommen
 
 
 class ZorgLoad(LoadKolommen, Base):
@@ -32,6 +32,7 @@ class ZorgkantoorLevering(Base):
     __table_args__ = (
         PrimaryKeyConstraint("bsn", "organisatie_id", "leveringsvorm", "startdatum"),
         Index("ix_zorgkantoor_levering_organisatie_id", "organisatie_id"),
+        CLUSTERED_ON_SQLITE,
     )
     bsn: Mapped[str] = mapped_column(String(9))
     organisatie_id: Mapped[int] = mapped_column(Integer)
@@ -48,6 +49,7 @@ class ZorgaanbiederLevering(Base):
     __table_args__ = (
         PrimaryKeyConstraint("bsn", "organisatie_id", "startdatum"),
         Index("ix_zorgaanbieder_levering_organisatie_id", "organisatie_id"),
+        CLUSTERED_ON_SQLITE,
     )
     bsn: Mapped[str] = mapped_column(String(9))
     organisatie_id: Mapped[int] = mapped_column(Integer)
