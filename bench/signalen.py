@@ -6,9 +6,10 @@ population: a few large, many small); about 10% of subscribed BSNs in the regist
 same engine. Targets: first run <= 2x floor, a second run with nothing changed <= 1x, a run after
 1% of the register changed <= 1x, peak memory of the run process < 500 MB.
 
-Doorontwikkeling 2023 (issue 15): 300,000 zorgkantoor rows and 100,000 zorgaanbieder rows for
-register BSNs (scaled with --register), and after the version 1 runs the same three runs again
-from nothing with every gemeente on signal version 2 (first run target <= 2x the same floor).
+Three series of those three runs, each from nothing (SERIES): issue 13's run, with
+SAMENLOOP_ZORGINFORMATIE=uit; the same with the zorg information of doorontwikkeling 2023
+(issue 15: 300,000 zorgkantoor rows and 100,000 zorgaanbieder rows for register BSNs, scaled with
+--register); and with every gemeente on signal version 2. The targets hold for each series.
 
     .venv/bin/python -m bench.signalen [--subscriptions 1500000] [--register 450000]
 """
@@ -206,18 +207,19 @@ def floor(engine: Engine) -> float:
     return elapsed
 
 
-def _timed_run(engine: Engine, day: date) -> tuple[float, int]:
+def _timed_run(engine: Engine, day: date, zorginformatie: bool) -> tuple[float, int]:
     began = time.perf_counter()
-    res = signalen.run(engine, day)
+    res = signalen.run(engine, day, zorginformatie=zorginformatie)
     return time.perf_counter() - began, res.signalen
 
 
-def _change_one_percent(engine: Engine, register_size: int) -> None:
+def _change_one_percent(engine: Engine, register_size: int, afgifte: date) -> None:
+    """1% of the records get status Ja with this afgiftedatum (a new one per series)."""
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT bsn, ingangsdatum FROM wlz_register ORDER BY bsn")).all()
     step = max(1, len(rows) // (register_size // 100))
     regels = [
-        RegisterRegel(i, "T", bsn, "Ja", date(2026, 3, 1), ingang, None)
+        RegisterRegel(i, "T", bsn, "Ja", afgifte, ingang, None)
         for i, (bsn, ingang) in enumerate(rows[::step], 1)
     ]
     assert load_feed(engine, regels, initieel=False, bestandsnaam="1pct").geaccepteerd
@@ -233,36 +235,51 @@ _SIGNAL_TABLES = (
 )
 
 
-def _series(engine: Engine, register_size: int, start: date) -> dict[str, Any]:
+def _series(engine: Engine, register_size: int, start: date, zorg: bool) -> dict[str, Any]:
     """First run, a second with nothing changed, one after 1% of the register changed."""
-    first, n_first = _timed_run(engine, start)
-    second, n_second = _timed_run(engine, start + timedelta(days=1))
-    _change_one_percent(engine, register_size)
-    changed, n_changed = _timed_run(engine, start + timedelta(days=2))
+    first, n_first = _timed_run(engine, start, zorg)
+    second, n_second = _timed_run(engine, start + timedelta(days=1), zorg)
+    _change_one_percent(engine, register_size, start)
+    changed, n_changed = _timed_run(engine, start + timedelta(days=2), zorg)
     signals = [n_first, n_second, n_changed]
     return {"first": first, "second": second, "changed": changed, "signals": signals}
 
 
-def _to_version_2(engine: Engine) -> None:
-    """Forget every run (as if the service started today) and put every gemeente on v2."""
+def _reset(engine: Engine, versie: int) -> None:
+    """Forget every run, as if the service started today (and its files were rewritten, as a
+    new installation's are), with every gemeente on signal version `versie`."""
     with engine.begin() as conn:
         for table in _SIGNAL_TABLES:
             conn.exec_driver_sql(f"DELETE FROM {table}")
-        conn.exec_driver_sql("UPDATE organisatie SET signaalversie = 2")
+        conn.exec_driver_sql(f"UPDATE organisatie SET signaalversie = {versie}")
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
+        return
+    raw = engine.raw_connection()  # outside any transaction: store.db begins one explicitly
+    try:
+        raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
+# Each series from nothing: (name, zorginformatie, signal version of every gemeente). The first
+# is issue 13's run (SAMENLOOP_ZORGINFORMATIE=uit, as an operator runs it until the legal basis
+# is in force); the other two add the zorg information of issue 15.
+SERIES = (("zorg uit", False, 1), ("v1", True, 1), ("v2", True, 2))
 
 
 def runs(url: str, register_size: int) -> None:
     """The measured part, in a process of its own (its peak RSS is the run's)."""
     engine = _engine(url)
     floors = [floor(engine) for _ in range(3)]
-    v1 = _series(engine, register_size, D)
-    _to_version_2(engine)
-    v2 = _series(engine, register_size, D + timedelta(days=10))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result = {"floor": sorted(floors)[1], **v1, "v2": v2, "peak_rss_mb": peak}
+    result: dict[str, Any] = {"floor": sorted(floors)[1], "series": {}}
+    for n, (name, zorg, versie) in enumerate(SERIES):
+        if n:
+            _reset(engine, versie)
+        start = D + timedelta(days=10 * n)
+        result["series"][name] = _series(engine, register_size, start, zorg)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
@@ -292,18 +309,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     return report
 
 
-def _ratios(m: dict[str, Any], floor_s: float | None = None) -> dict[str, Any]:
-    base = m["floor"] if floor_s is None else floor_s
-    out = {
-        **{k: round(v, 2) for k, v in m.items() if isinstance(v, float)},
-        "signals": m["signals"],
-        "first_ratio": round(m["first"] / base, 2),
-        "second_ratio": round(m["second"] / base, 2),
-        "changed_ratio": round(m["changed"] / base, 2),
+def _ratios(m: dict[str, Any]) -> dict[str, Any]:
+    base = m["floor"]
+    series = {
+        name: {
+            **{k: round(v, 2) for k, v in run.items() if isinstance(v, float)},
+            "signals": run["signals"],
+            **{f"{k}_ratio": round(run[k] / base, 2) for k in ("first", "second", "changed")},
+        }
+        for name, run in m["series"].items()
     }
-    if "v2" in m:
-        out["v2"] = _ratios(m["v2"], base)
-    return out
+    return {"floor": round(base, 2), "peak_rss_mb": round(m["peak_rss_mb"]), "series": series}
 
 
 def _print(report: dict[str, Any]) -> None:
@@ -311,19 +327,24 @@ def _print(report: dict[str, Any]) -> None:
         f"nightly run: {report['register']} register records, {report['subscriptions']} "
         "subscriptions (targets: first <= 2x floor, second and 1%-changed <= 1x, RSS < 500 MB)"
     )
-    print(f"{'engine':<11}{'floor s':>8}{'first':>14}{'second':>14}{'1% changed':>14}{'RSS MB':>8}")
+    print(f"{'engine':<20}{'floor s':>8}{'first':>14}{'second':>14}{'1% changed':>14}{'RSS MB':>8}")
     for name in ENGINES:
         r = report[name]
-        for label, series in ((name, r), ("  v2", r["v2"])):
-            print(
-                f"{label:<11}{r['floor'] if series is r else '':>8}"
-                f"{series['first']:>7} ({series['first_ratio']:>4}x)"
-                f"{series['second']:>7} ({series['second_ratio']:>4}x)"
-                f"{series['changed']:>7} ({series['changed_ratio']:>4}x)"
-                f"{r['peak_rss_mb'] if series is r else '':>8}"
+        for n, (label, s) in enumerate(r["series"].items()):
+            head = (
+                (f"{name}, {label}", r["floor"], r["peak_rss_mb"])
+                if n == 0
+                else (f"  {label}", "", "")
             )
-    signals = {n: (report[n]["signals"], report[n]["v2"]["signals"]) for n in ENGINES}
-    print("signals made (first, second, 1% changed), v1 and v2:", signals)
+            print(
+                f"{head[0]:<20}{head[1]:>8}"
+                f"{s['first']:>7} ({s['first_ratio']:>4}x)"
+                f"{s['second']:>7} ({s['second_ratio']:>4}x)"
+                f"{s['changed']:>7} ({s['changed_ratio']:>4}x)"
+                f"{head[2]:>8}"
+            )
+    signals = {n: {k: s["signals"] for k, s in report[n]["series"].items()} for n in ENGINES}
+    print("signals made (first, second, 1% changed):", signals)
 
 
 if __name__ == "__main__":
