@@ -17,6 +17,8 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
+from store.datums import format_datum
+
 VERSIE = "2023.1"
 WETTEN = {"wmo": "Wmo 2015", "jw": "Jeugdwet"}  # the wet as the toelichting names it
 VERBLIJF = frozenset({"4", "9"})  # Verblijf, Verkeerde bed: the Wlz takes over everything
@@ -252,7 +254,7 @@ def advies(situatie: Situatie, wet: str) -> Advies:
     for regel in REGELS:
         if regel.geldt(situatie):
             per = _per_datum(regel, situatie.zorg)
-            tekst = regel.tekst(wet, per.strftime("%d-%m-%Y") if per else "")
+            tekst = regel.tekst(wet, format_datum(per) if per else "")
             return Advies(regel.advies, regel.regel, VERSIE, tekst, per)
     raise GeenRegel(f"geen adviesregel van versie {VERSIE} is van toepassing")
 
@@ -263,7 +265,7 @@ def herbouw(waarde: str, regel: str, versie: str, wet: str, per: date | None) ->
     if versie != VERSIE:
         raise GeenRegel(f"adviesregels versie {versie} zijn niet bekend")
     tabel = next(r for r in REGELS if r.regel == regel)
-    tekst = tabel.tekst(wet, per.strftime("%d-%m-%Y") if per else "")
+    tekst = tabel.tekst(wet, format_datum(per) if per else "")
     return Advies(Waarde(waarde), regel, versie, tekst, per)
 
 

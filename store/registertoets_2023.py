@@ -28,6 +28,8 @@ from store.registertoets import (
 )
 from store.rollen import Wet
 
+_BEIDE = tuple(Wet)
+
 
 class WetOngeldig(ValueError):
     """A wet other than wmo or jw, or jw while the Jeugdwet switch is uit; never repeats it."""
@@ -46,7 +48,7 @@ def wet_fout(wet: object, jeugdwet: bool) -> str | None:
     """Why this wet is refused (plain Dutch, without the value), or None: store.wetten's check.
     An unknown wet names both wetten, as the request's schema (WSDL, OpenAPI) does."""
     try:
-        wetten.kies(wet, jeugdwet, noem=tuple(Wet))
+        wetten.kies(wet, jeugdwet, noem=_BEIDE)
     except wetten.WetGeweigerd as exc:
         return str(exc)
     return None

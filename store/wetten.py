@@ -11,7 +11,6 @@ from store.rollen import Wet
 from store.settings import Settings
 
 NAAM = {Wet.WMO: "Wmo", Wet.JW: "Jeugdwet"}
-_WAARDEN = frozenset(w.value for w in Wet)
 
 
 class WetGeweigerd(ValueError):
@@ -31,8 +30,16 @@ def actief(settings: Settings) -> tuple[Wet, ...]:
     return _aan(settings.jeugdwet)
 
 
+# Per position of the Jeugdwet switch, the wetten this service works for, built once: every
+# registertoets 2023 asks, and iterating an Enum costs more than the check itself.
+_AAN = {
+    jeugdwet: tuple(w for w in Wet if w is not Wet.JW or jeugdwet) for jeugdwet in (False, True)
+}
+_PER_WAARDE = {w.value: w for w in Wet}
+
+
 def _aan(jeugdwet: bool) -> tuple[Wet, ...]:
-    return tuple(w for w in Wet if w is not Wet.JW or jeugdwet)
+    return _AAN[bool(jeugdwet)]
 
 
 def uit_melding(wet: Wet, aan: tuple[Wet, ...]) -> str:
@@ -46,10 +53,10 @@ def kies(waarde: object, jeugdwet: bool, *, noem: tuple[Wet, ...] | None = None)
     SAMENLOOP_JEUGDWET). The one check for every transport: WetOnbekend for a value that is
     no wet, naming `noem` (default: the active wetten), WetUit for a switched-off wet."""
     aan = _aan(jeugdwet)
-    if not isinstance(waarde, str) or waarde not in _WAARDEN:
+    wet = _PER_WAARDE.get(waarde) if isinstance(waarde, str) else None
+    if wet is None:
         genoemd = ", ".join(w.value for w in (noem or aan))
         raise WetOnbekend(f"onbekende wet; toegestaan: {genoemd}")
-    wet = Wet(waarde)
     if wet not in aan:
         raise WetUit(uit_melding(wet, aan))
     return wet

@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from adapters.portaal.kopregels import HTML
 from adapters.portaal.menu import menu_voor
-from store.datums import AMSTERDAM
+from store.datums import AMSTERDAM, format_datum
 
 
 def datum(value: date | datetime | None) -> str:
@@ -19,7 +19,7 @@ def datum(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
-    return value.strftime("%d-%m-%Y")
+    return format_datum(value)
 
 
 def aantal(value: int) -> str:
