@@ -67,6 +67,13 @@ class _Basis:
         except wetten.WetGeweigerd:
             raise falcon.HTTPNotFound from None
 
+    def _wet_en_dag(self, wet: str, datum: str) -> tuple[Wet, date]:
+        """The wet and the day of a day's URL; 404 when either is not one."""
+        w, dag = self._wet(wet), _dag(datum)
+        if dag is None:
+            raise falcon.HTTPNotFound
+        return w, dag
+
 
 def _org(req: falcon.Request) -> tuple[int, str]:
     g = req.context.sessie.gebruiker
@@ -111,9 +118,7 @@ class Bestand(_Basis):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, wet: str, datum: str) -> None:
         org_id, code = _org(req)
-        w, dag = self._wet(wet), _dag(datum)
-        if dag is None:
-            raise falcon.HTTPNotFound
+        w, dag = self._wet_en_dag(wet, datum)
         buffer = downloads.signaalbestand(self._p.engine, org_id, w, dag)
         if buffer is None:
             raise falcon.HTTPNotFound
@@ -128,9 +133,7 @@ class Dag(_Basis):
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, wet: str, datum: str) -> None:
         org_id, code = _org(req)
-        w, dag = self._wet(wet), _dag(datum)
-        if dag is None:
-            raise falcon.HTTPNotFound
+        w, dag = self._wet_en_dag(wet, datum)
         na = _na(req.get_param("na"))
         with self._p.engine.connect() as conn:
             rijen = signaalinzage.pagina(

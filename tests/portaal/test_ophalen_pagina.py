@@ -153,6 +153,7 @@ def test_the_download_is_the_rest_and_cli_file(
         "/portaal/ophalen/wmo/01-03-2026/bestand",
         "/portaal/ophalen/wlz/2026-03-01/bestand",
         "/portaal/ophalen/wmo/2026-03-02",
+        "/portaal/ophalen/wmo/2026-02-30",
         "/portaal/ophalen/wlz/2026-03-01",
         "/portaal/ophalen?wet=wlz",
         "/portaal/signalen/999999999",
