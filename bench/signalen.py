@@ -246,8 +246,9 @@ def _series(engine: Engine, register_size: int, start: date, zorg: bool) -> dict
 
 
 def _reset(engine: Engine, versie: int) -> None:
-    """Forget every run, as if the service started today (and its files were rewritten, as a
-    new installation's are), with every gemeente on signal version `versie`."""
+    """Forget every run, as if the service started today on a freshly written database file
+    (VACUUM: no freed pages of the last series' signals), with every gemeente on signal version
+    `versie`."""
     with engine.begin() as conn:
         for table in _SIGNAL_TABLES:
             conn.exec_driver_sql(f"DELETE FROM {table}")

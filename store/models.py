@@ -24,11 +24,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 # Integer primary keys that auto-increment on both engines (SQLite only does so for INTEGER).
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 INTEGER_MAX = 2**31 - 1  # an Integer column's largest value (PostgreSQL refuses a larger one)
-# For a table read in key order by BSN and never by rowid: on SQLite the primary key is then the
-# table itself (WITHOUT ROWID), one b-tree instead of a rowid table plus a key index. A scan in
-# key order reads each row where it finds the key, instead of one lookup per row: the nightly
+# For a table read in the order of its primary key and never by rowid: on SQLite the key is then
+# the table itself (WITHOUT ROWID), one b-tree instead of a rowid table plus a key index. A scan
+# in key order reads each row where it finds the key, instead of one lookup per row: the nightly
 # run's zorg aggregates over 400,000 rows took half the time (bench.signalen). PostgreSQL
-# ignores the option.
+# ignores the option; tests/test_migrations.py holds the migrated schema to it.
 CLUSTERED_ON_SQLITE = {"sqlite_with_rowid": False}
 
 NAMING = {

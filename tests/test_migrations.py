@@ -35,6 +35,20 @@ def test_models_and_migrations_agree(migrated: Engine) -> None:
     assert diff == []
 
 
+def test_tables_clustered_on_sqlite_are_so_after_the_migrations(migrated: Engine) -> None:
+    """compare_metadata does not look at WITHOUT ROWID: the schema itself must say it."""
+    if migrated.dialect.name != "sqlite":
+        pytest.skip("WITHOUT ROWID is SQLite's")
+    clustered = {
+        t.name for t in metadata.sorted_tables if t.dialect_options["sqlite"]["with_rowid"] is False
+    }
+    assert clustered >= {"zorgkantoor_levering", "zorgaanbieder_levering", "signaal_leveringsvorm"}
+    with migrated.connect() as conn:
+        rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all()
+    zonder_rowid = {name for name, sql in rows if sql.rstrip().endswith("WITHOUT ROWID")}
+    assert zonder_rowid == clustered
+
+
 def test_each_step_keeps_existing_data(fresh_engine: Engine) -> None:
     revisions = [
         s.revision
