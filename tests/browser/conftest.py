@@ -79,7 +79,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HIER in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            # one xdist worker for them all (make test: --dist loadgroup): one server, one browser
+            # one xdist worker for them all (make test: --dist loadgroup): one browser (a server per file)
             item.add_marker(pytest.mark.xdist_group("browser"))
             if reden:
                 item.add_marker(pytest.mark.skip(reason=reden))
@@ -122,8 +122,10 @@ class Portaal:
         return frozenset(r.bsn for r in self.demo.register) | set(self.demo.zonder_samenloop)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def portaal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portaal]:
+    """A server and database of its own per test file: a file's nightly runs (each refuses a
+    date before the last one) and screenshots then do not depend on which file ran before."""
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'portaal.db'}"
     port = server.free_port()
     env = {
